@@ -1,0 +1,52 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+/** Environment variables Vì Dân reads, parsed once at boot. Every one has a default. */
+export const Config = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().url().optional(),
+  VIDAN_DATA_DIR: z.string().min(1).default('./.vidan/data'),
+  VIDAN_MODE: z.enum(['demo', 'production']).default('demo'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Secret for signing cookies. Required in production; a fixed dev value is used in demo mode. */
+  VIDAN_COOKIE_SECRET: z.string().min(32).optional(),
+  /** Public base URL, used in links written into forms and messages. */
+  VIDAN_PUBLIC_URL: z.string().url().optional(),
+  /** Minutes a staff session lives without activity. */
+  VIDAN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
+  /** Failed logins in a row that lock an account, and for how long. */
+  VIDAN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(3).max(100).default(10),
+  VIDAN_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Province the deployment serves (GSO code). Cà Mau is 96. */
+  VIDAN_PROVINCE_CODE: z.string().regex(/^\d{2}$/).default('96'),
+})
+export type Config = z.infer<typeof Config> & { dataDir: string; cookieSecret: string; publicUrl: string }
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Cấu hình không hợp lệ / invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const DEMO_COOKIE_SECRET = 'vidan-demo-cookie-secret-not-for-production-use'
+
+/** Parses the environment; throws ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = Config.safeParse(clean)
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
+  }
+  const c = parsed.data
+  if (c.VIDAN_MODE === 'production' && !c.VIDAN_COOKIE_SECRET) {
+    throw new ConfigError(['VIDAN_COOKIE_SECRET: required in production mode (at least 32 characters)'])
+  }
+  return {
+    ...c,
+    dataDir: path.resolve(c.VIDAN_DATA_DIR),
+    cookieSecret: c.VIDAN_COOKIE_SECRET ?? DEMO_COOKIE_SECRET,
+    publicUrl: c.VIDAN_PUBLIC_URL ?? `http://localhost:${c.PORT}`,
+  }
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { Clock } from '../shared/clock.js'
+import type { Db } from '../shared/database.js'
+import { createStaffAuth, type IdentitySettings } from '../modules/identity/index.js'
+import { buildApp } from './build-app.js'
+import type { Config } from './config.js'
+import { registerHome } from './home.js'
+import { allModules } from './modules.js'
+
+export function identitySettings(config: Config): IdentitySettings {
+  return {
+    sessionIdleMinutes: config.VIDAN_SESSION_IDLE_MINUTES,
+    maxFailedLogins: config.VIDAN_LOGIN_MAX_FAILURES,
+    lockMinutes: config.VIDAN_LOGIN_LOCK_MINUTES,
+  }
+}
+
+/** Wires modules, auth and the HTTP app over an open database. Used by the server and the tests. */
+export async function createWebApp(opts: { config: Config; db: Db; clock: Clock; logger?: FastifyServerOptions['logger'] }): Promise<FastifyInstance> {
+  const settings = identitySettings(opts.config)
+  const secureCookies = opts.config.VIDAN_MODE === 'production' && opts.config.publicUrl.startsWith('https:')
+  const auth = createStaffAuth({ db: opts.db, clock: opts.clock }, settings)
+  const app = await buildApp({
+    config: opts.config,
+    db: opts.db,
+    clock: opts.clock,
+    authenticate: auth.authenticate,
+    guards: auth.guards,
+    modules: allModules({ identity: settings, secureCookies }),
+    logger: opts.logger,
+  })
+  registerHome(app)
+  return app
+}

@@ -1,0 +1,15 @@
+import type { Clock } from '../shared/clock.js'
+import type { Db } from '../shared/database.js'
+import { seedDemoStaff, type DemoCredential } from '../modules/identity/index.js'
+import { seedOrganisation } from '../modules/org/index.js'
+
+/** Reference data every deployment needs (idempotent). */
+export async function seedReference(db: Db): Promise<void> {
+  await seedOrganisation(db)
+}
+
+/** Reference data plus demo accounts. Never called in production mode. */
+export async function seedDemo(db: Db, clock: Clock): Promise<DemoCredential[]> {
+  await seedReference(db)
+  return seedDemoStaff(db, clock)
+}

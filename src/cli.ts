@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util'
+import { ConfigError, loadConfig } from './app/config.js'
+import { DataDirLockedError, openDatabase } from './app/db.js'
+import { migrateToLatest } from './app/migrate.js'
+import { seedDemo, seedReference } from './app/seed.js'
+import { serve } from './app/server.js'
+import { systemClock } from './shared/clock.js'
+
+const USAGE = `vidan <command>
+
+Commands:
+  serve            start the web server and background jobs
+  migrate          bring the database schema up to date
+  seed [--demo]    load reference data (and demo accounts with --demo; refused in production)
+`
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  const config = loadConfig()
+  switch (command) {
+    case 'serve': {
+      const { stop } = await serve(config)
+      const shutdown = (signal: string) => {
+        console.log(`${signal}: stopping`)
+        void stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        )
+      }
+      process.once('SIGINT', () => shutdown('SIGINT'))
+      process.once('SIGTERM', () => shutdown('SIGTERM'))
+      return -1 // keep running
+    }
+    case 'migrate': {
+      const h = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir })
+      try {
+        const applied = await migrateToLatest(h.db)
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date')
+      } finally {
+        await h.close()
+      }
+      return 0
+    }
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean', default: false } } })
+      if (values.demo && config.VIDAN_MODE === 'production') {
+        console.error('seed --demo is refused in production mode: demo accounts must never exist there.')
+        return 2
+      }
+      const h = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir })
+      try {
+        await migrateToLatest(h.db)
+        if (values.demo) {
+          const creds = await seedDemo(h.db, systemClock)
+          console.log(`seeded reference data and ${creds.length} demo accounts`)
+        } else {
+          await seedReference(h.db)
+          console.log('seeded reference data')
+        }
+      } finally {
+        await h.close()
+      }
+      return 0
+    }
+    default:
+      console.log(USAGE)
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 2
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code
+  },
+  (e: unknown) => {
+    if (e instanceof ConfigError || e instanceof DataDirLockedError) {
+      console.error(e.message)
+      process.exit(2)
+    }
+    console.error(e)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,26 @@
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify'
+import type { StaffRole } from './auth.js'
+import type { Clock } from './clock.js'
+import type { Db } from './database.js'
+
+/** Guards the composition root hands to every module's routes (implemented by identity). */
+export interface Guards {
+  /** A staff session is required; with roles, one of them. Pages redirect to login, APIs answer 401. */
+  staff(...roles: StaffRole[]): preHandlerAsyncHookHandler
+}
+
+export interface ModuleDeps {
+  db: Db
+  clock: Clock
+  guards: Guards
+  /** Province GSO code this deployment serves (e.g. '96'). */
+  provinceCode: string
+  mode: 'demo' | 'production'
+}
+
+/** What a module gives the composition root. */
+export interface VidanModule {
+  name: string
+  /** Registers the module's JSON API (under /api/v1) and HTML pages. */
+  register(app: FastifyInstance, deps: ModuleDeps): Promise<void> | void
+}

@@ -1,0 +1,44 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import type { TestProject } from 'vitest/node'
+import { openPglite, openPostgres } from '../src/app/db.js'
+import { migrateToLatest } from '../src/app/migrate.js'
+import { seedReference } from '../src/app/seed.js'
+
+const TEMPLATE = 'vidan_test_template'
+
+/** Migrates and seeds once per run; each test file then clones the result. */
+export default async function setup(project: TestProject) {
+  if (process.env['TEST_BACKEND'] === 'postgres') {
+    const url = process.env['TEST_DATABASE_URL']
+    if (!url) throw new Error('TEST_BACKEND=postgres needs TEST_DATABASE_URL')
+    const adminUrl = new URL(url)
+    adminUrl.pathname = '/postgres'
+    const admin = new pg.Client({ connectionString: adminUrl.toString() })
+    await admin.connect()
+    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`)
+    await admin.query(`CREATE DATABASE ${TEMPLATE}`)
+    await admin.end()
+    const tplUrl = new URL(url)
+    tplUrl.pathname = `/${TEMPLATE}`
+    const h = openPostgres(tplUrl.toString(), 2)
+    await migrateToLatest(h.db)
+    await seedReference(h.db)
+    await h.close()
+    project.provide('pgTemplateUrl', tplUrl.toString())
+    project.provide('pgliteImage', '')
+    return
+  }
+  const h = await openPglite()
+  await migrateToLatest(h.db)
+  await seedReference(h.db)
+  const dump = await h.pglite!.dumpDataDir('none')
+  await h.close()
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vidan-test-')), 'image.tar')
+  fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()))
+  project.provide('pgliteImage', file)
+  project.provide('pgTemplateUrl', '')
+  return () => fs.rmSync(path.dirname(file), { recursive: true, force: true })
+}

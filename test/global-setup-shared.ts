@@ -9,9 +9,9 @@ import { seedReference } from '../src/app/seed.js'
 
 const TEMPLATE = 'vidan_test_template'
 
-/** Migrates and seeds once per run; each test file then clones the result. */
-export default async function setup(project: TestProject) {
-  if (process.env['TEST_BACKEND'] === 'postgres') {
+/** PostgreSQL: migrates and seeds a template database once per run; each test file copies it. */
+export async function setupPostgres(project: TestProject) {
+  {
     const url = process.env['TEST_DATABASE_URL']
     if (!url) throw new Error('TEST_BACKEND=postgres needs TEST_DATABASE_URL')
     const adminUrl = new URL(url)
@@ -29,8 +29,11 @@ export default async function setup(project: TestProject) {
     await h.close()
     project.provide('pgTemplateUrl', tplUrl.toString())
     project.provide('pgliteImage', '')
-    return
   }
+}
+
+/** PGlite: migrates and seeds once per run and dumps the data folder; each test file loads it. */
+export async function setupPglite(project: TestProject) {
   const h = await openPglite()
   await migrateToLatest(h.db)
   await seedReference(h.db)

@@ -1,0 +1,3 @@
+import { setupPglite } from './global-setup-shared.js'
+
+export default setupPglite

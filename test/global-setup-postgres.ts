@@ -1,0 +1,3 @@
+import { setupPostgres } from './global-setup-shared.js'
+
+export default setupPostgres

@@ -7,7 +7,8 @@ import { openPglite, openPostgres } from '../src/app/db.js'
 import { migrateToLatest } from '../src/app/migrate.js'
 import { seedReference } from '../src/app/seed.js'
 
-const TEMPLATE = 'vidan_test_template'
+// One template per run, so parallel runs on one server do not drop each other's template.
+const TEMPLATE = `vidan_tpl_${process.pid}`
 
 /** PostgreSQL: migrates and seeds a template database once per run; each test file copies it. */
 export async function setupPostgres(project: TestProject) {
@@ -29,6 +30,11 @@ export async function setupPostgres(project: TestProject) {
     await h.close()
     project.provide('pgTemplateUrl', tplUrl.toString())
     project.provide('pgliteImage', '')
+    return async () => {
+      const a = new pg.Client({ connectionString: adminUrl.toString() })
+      await a.connect()
+      await a.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`).finally(() => a.end())
+    }
   }
 }
 

@@ -1,0 +1,74 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runCli, startServer, type ServerProcess } from './support/server-process.js'
+import { backend } from './support/test-db.js'
+
+/** Hash of every file under a folder: any write shows up. */
+function snapshot(dir: string): string {
+  const h = crypto.createHash('sha256')
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name)
+      if (e.isDirectory()) walk(p)
+      else h.update(p).update(fs.readFileSync(p))
+    }
+  }
+  walk(dir)
+  return h.digest('hex')
+}
+
+// These start real `vidan` processes on the embedded database; the PostgreSQL run skips them.
+describe.runIf(backend() === 'pglite')('the vidan executable', () => {
+  const servers: ServerProcess[] = []
+  afterAll(async () => {
+    for (const s of servers) await s.stop()
+  })
+
+  it('refuses a second server on the same data folder, clearly, and writes nothing', async () => {
+    const first = await startServer()
+    servers.push(first)
+    await first.stop() // stop to get a quiet folder to snapshot, then start again and hold it
+    const again = await startServer({ dataDir: first.dataDir })
+    servers.push(again)
+    await new Promise((r) => setTimeout(r, 500))
+    const before = snapshot(first.dataDir)
+    const second = await runCli(['serve'], { VIDAN_DATA_DIR: first.dataDir, PORT: '0' })
+    expect(second.code).toBe(2)
+    expect(second.output).toContain('đang được tiến trình khác')
+    expect(second.output).toContain(`PID ${again.child.pid}`)
+    expect(snapshot(first.dataDir)).toBe(before)
+    // The first server still answers.
+    expect((await fetch(`${again.url}/readyz`)).status).toBe(200)
+  }, 180_000)
+
+  it('takes over a lock left by a process that died', async () => {
+    const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vidan-lock-')), 'data')
+    fs.writeFileSync(`${dataDir}.lock`, '999999999')
+    const r = await runCli(['migrate'], { VIDAN_DATA_DIR: dataDir })
+    expect(r.code).toBe(0)
+    expect(fs.existsSync(`${dataDir}.lock`)).toBe(false)
+  }, 120_000)
+
+  it('in production mode never creates demo accounts', async () => {
+    const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vidan-prod-')), 'data')
+    const env = { VIDAN_DATA_DIR: dataDir, VIDAN_MODE: 'production', VIDAN_COOKIE_SECRET: crypto.randomBytes(32).toString('hex') }
+    const refused = await runCli(['seed', '--demo'], env)
+    expect(refused.code).toBe(2)
+    expect(refused.output).toContain('refused in production')
+    const s = await startServer({ dataDir, env })
+    servers.push(s)
+    expect(s.output()).not.toContain('demo accounts')
+    const login = await fetch(`${s.url}/staff/login`)
+    expect(login.status).toBe(200)
+  }, 120_000)
+
+  it('lists every configuration problem at once and exits', async () => {
+    const r = await runCli(['migrate'], { PORT: 'abc', VIDAN_MODE: 'staging' })
+    expect(r.code).toBe(2)
+    expect(r.output).toContain('PORT')
+    expect(r.output).toContain('VIDAN_MODE')
+  })
+})

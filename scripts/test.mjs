@@ -4,6 +4,8 @@
 // REQUIRE_E2E=1 makes a missing browser a failure instead of a skip.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const projects = ['unit', 'int']
@@ -18,7 +20,16 @@ else if (process.env.REQUIRE_E2E === '1') {
   console.log(`SKIPPED: browser (e2e) suite — no Chromium at ${chromium}. Install it (apt-get install -y chromium) or set REQUIRE_E2E=1 to fail instead.`)
 }
 
-const args = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), ...process.argv.slice(2)]
+const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vidan-test-')), 'report.json')
+const args = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]
 console.log(`running suites: ${projects.join(', ')}`)
 const r = spawnSync('npx', args, { stdio: 'inherit', env: process.env })
+// One plain closing line for CI: "N passed, N failed, N skipped".
+try {
+  const j = JSON.parse(fs.readFileSync(report, 'utf8'))
+  console.log(`\nsuites ${projects.join('+')}: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests + (j.numTodoTests ?? 0)} skipped`)
+} catch {
+  console.log('\nno test report was written')
+}
+fs.rmSync(path.dirname(report), { recursive: true, force: true })
 process.exit(r.status ?? 1)

@@ -1,0 +1,58 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type ServerProcess } from '../test/support/server-process.js'
+import { launchBrowser, overflowsHorizontally, phoneContext, seriousAxeViolations } from './support/browser.js'
+
+// Every page a person can reach, checked with axe and for horizontal scrolling at 360 px.
+let server: ServerProcess
+let browser: Browser
+
+beforeAll(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+async function check(page: Page, path: string) {
+  const res = await page.goto(`${server.url}${path}`)
+  expect(res?.status(), path).toBeLessThan(500)
+  expect(await seriousAxeViolations(page), path).toEqual([])
+  expect(await overflowsHorizontally(page), path).toBe(false)
+}
+
+const PUBLIC_PAGES = ['/', '/staff/login', '/api/docs', '/trang-khong-ton-tai']
+
+describe('page sweep', () => {
+  it('public pages pass axe and fit 360 px', async () => {
+    const ctx = await phoneContext(browser)
+    const page = await ctx.newPage()
+    for (const p of PUBLIC_PAGES) await check(page, p)
+    await ctx.close()
+  })
+
+  it('administrator pages pass axe and fit 360 px', async () => {
+    const password = /quantri\s+(\S+)/.exec(server.output())?.[1] ?? ''
+    const ctx = await phoneContext(browser)
+    const page = await ctx.newPage()
+    await page.goto(`${server.url}/staff/login`)
+    await page.getByLabel('Tên đăng nhập').fill('quantri')
+    await page.getByLabel('Mật khẩu').fill(password)
+    await page.getByRole('button', { name: 'Đăng nhập' }).click()
+    await page.waitForURL(`${server.url}/staff`)
+    for (const p of ['/staff', '/staff/password', '/admin/staff']) await check(page, p)
+    const firstAccount = await page.locator('table a').first().getAttribute('href')
+    expect(firstAccount).toMatch(/^\/admin\/staff\//)
+    await check(page, firstAccount!)
+    // A form re-rendered with errors is checked too.
+    await page.goto(`${server.url}/admin/staff`)
+    await page.locator('#new-username').fill('x')
+    await page.locator('#new-fullName').fill('Nguyễn Văn Thử')
+    await page.getByRole('button', { name: 'Tạo tài khoản' }).click()
+    await expect(page.locator('.field-error').first().textContent()).resolves.toContain('Tên đăng nhập')
+    expect(await seriousAxeViolations(page)).toEqual([])
+    await ctx.close()
+  })
+})

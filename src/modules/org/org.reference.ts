@@ -407,7 +407,7 @@ const PROVINCIAL_AGENCIES: ProvincialAgency[] = [
 export const FIRST_COMMUNE_SLOT = 20
 
 /** "Phường An Xuyên" → "phường An Xuyên", as it reads after "UBND". */
-const inSentence = (name: string) => name.replace(/^\S+/, (w) => w.toLocaleLowerCase('vi'))
+export const inSentence = (name: string) => name.replace(/^\S+/, (w) => w.toLocaleLowerCase('vi'))
 
 /**
  * The province's agencies: the provincial bodies above, and for each current commune its

@@ -1,6 +1,4 @@
 /** Organisation: administrative units, the 2025 merger lineage, and agencies. */
-import type { Db, Trx } from '../../shared/database.js'
-import { findUnitByCode, selectLinkedUnits, selectUnits, type AdminUnit, type LinkedUnit } from './org.repo.js'
 
 /** An agency (cơ quan): UBND, department, public administration service centre… */
 export type { Agency } from './org.repo.js'
@@ -11,6 +9,18 @@ export type { AgencyKind, AgencyLevel, LineagePortion, UnitLevel, UnitType } fro
 /** The result of mapping a pre-2025 address to the current units. */
 export type { AddressMapping, FormerAddressInput } from './org.service.js'
 
+/**
+ * The unit with this GSO code valid on `at` ('YYYY-MM-DD'), or the current one when `at` is
+ * omitted; undefined if none. Codes were reused in 2025, so the era matters: '32002' is
+ * Phường An Xuyên today and was Phường 2 (Thành phố Cà Mau) until 2025-06-30.
+ */
+export { findUnitByCode as findUnit } from './org.repo.js'
+/** The current commune-level units of a province (default Cà Mau, 96), by code. */
+export { listCurrentCommunes } from './org.repo.js'
+/** The units a former unit (by id, e.g. 'h-32023') went into, each whole or part. */
+export { findSuccessors } from './org.repo.js'
+/** The former units a unit (by id, e.g. 'c96-32002') was formed from, each whole or part. */
+export { findPredecessors } from './org.repo.js'
 /** The agency with this id (e.g. 'ttpvhcc-xa-32002'), or undefined. */
 export { findAgencyById } from './org.repo.js'
 /** The agency with this electronic code (mã định danh, e.g. '000.00.00.H12'), or undefined. */
@@ -30,29 +40,3 @@ export { AddressNotFoundError, AgencyNotFoundError, UnitNotFoundError } from './
  * optional) to every current commune it may now belong to; throws AddressNotFoundError.
  */
 export { mapFormerAddress } from './org.service.js'
-
-/**
- * The unit with this GSO code valid on `at` ('YYYY-MM-DD'), or the current one when `at` is
- * omitted; undefined if none. Codes were reused in 2025, so the era matters: '32002' is
- * Phường An Xuyên today and was Phường 2 (Thành phố Cà Mau) until 2025-06-30.
- */
-export async function findUnit(db: Db | Trx, code: string, at?: string): Promise<AdminUnit | undefined> {
-  return findUnitByCode(db, code, at)
-}
-
-/** The current commune-level units of a province (default Cà Mau, 96), by code. */
-export async function listCurrentCommunes(db: Db | Trx, provinceCode = '96'): Promise<AdminUnit[]> {
-  const province = await findUnitByCode(db, provinceCode, undefined)
-  if (!province) return []
-  return (await selectUnits(db, { at: undefined, parentId: province.id, level: 'commune' }, { limit: 1000, offset: 0 })).items
-}
-
-/** The current units a former unit went into (unit id, e.g. 'h-32023'), each whole or part. */
-export async function findSuccessors(db: Db | Trx, unitId: string): Promise<LinkedUnit[]> {
-  return selectLinkedUnits(db, unitId, 'successors')
-}
-
-/** The former units a unit (by id, e.g. 'c96-32002') was formed from, each whole or part. */
-export async function findPredecessors(db: Db | Trx, unitId: string): Promise<LinkedUnit[]> {
-  return selectLinkedUnits(db, unitId, 'predecessors')
-}

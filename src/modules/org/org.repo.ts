@@ -78,8 +78,13 @@ export async function selectUnits(db: Conn, f: UnitFilter, page: { limit: number
 }
 
 /** The unit with `code` valid on `at` (current when undefined). */
-export async function findUnitByCode(db: Conn, code: string, at: string | undefined): Promise<AdminUnit | undefined> {
+export async function findUnitByCode(db: Conn, code: string, at?: string): Promise<AdminUnit | undefined> {
   return unitQuery(db).where('u.code', '=', code).where(validOn('u', at)).orderBy('u.level').orderBy('u.id').executeTakeFirst()
+}
+
+/** The current commune-level units of a province (by its code), ordered by code. */
+export async function listCurrentCommunes(db: Conn, provinceCode = '96'): Promise<AdminUnit[]> {
+  return unitQuery(db).where('u.level', '=', 'commune').where('p.code', '=', provinceCode).where('p.level', '=', 'province').where(validOn('p', undefined)).where(validOn('u', undefined)).orderBy('u.code').execute()
 }
 
 /** Every unit that ever had `code`, newest era first. */
@@ -104,6 +109,11 @@ export async function selectLinkedUnits(db: Conn, unitId: string, direction: 'su
     .orderBy('u.id')
     .execute()
 }
+
+/** The units a unit (by id, e.g. 'h-32023') went into, each whole or part. */
+export const findSuccessors = (db: Conn, unitId: string) => selectLinkedUnits(db, unitId, 'successors')
+/** The units a unit (by id, e.g. 'c96-32002') was formed from, each whole or part. */
+export const findPredecessors = (db: Conn, unitId: string) => selectLinkedUnits(db, unitId, 'predecessors')
 
 /** Successor links of many units at once (for the address mapper), ordered by code. */
 export async function selectSuccessorsOf(db: Conn, unitIds: string[]): Promise<(LinkedUnit & { predecessorId: string })[]> {

@@ -200,10 +200,10 @@ export async function mapFormerAddress(deps: OrgDeps, input: FormerAddressInput)
   const pieces = input.address !== undefined ? splitAddressLine(input.address.normalize('NFC')) : []
   if (input.address !== undefined) {
     const folded = await foldTexts(deps.db, pieces)
-    const at = assignAddressPieces(folded)
+    const slots = assignAddressPieces(folded)
     const pick = (i: number | undefined) => (i === undefined ? undefined : pieces[i])
     // Separate fields, when also given, win over what the line says.
-    raws = { commune: input.commune ?? pick(at.commune), district: input.district ?? pick(at.district), province: input.province ?? pick(at.province) }
+    raws = { commune: input.commune ?? pick(slots.commune), district: input.district ?? pick(slots.district), province: input.province ?? pick(slots.province) }
   }
   const communeRaw = raws.commune?.normalize('NFC').trim()
   if (!communeRaw) throw new AddressNotFoundError('commune', input.address ?? '')

@@ -1,25 +1,68 @@
-import type { Db } from '../../shared/database.js'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { sql, type RawBuilder } from 'kysely'
+import { inTransaction, type Db } from '../../shared/database.js'
+import { buildAgencies, buildOrgReference, type UnitRow } from './org.reference.js'
 import './org.tables.js'
 
-// Placeholder until the full organisation import lands: the agencies the demo staff need.
-const AGENCIES = [
-  { id: 'ubnd-tinh', code: '000.00.00.H12', name: 'Ủy ban nhân dân tỉnh Cà Mau', kind: 'ubnd', level: 'province' as const, parentId: null },
-  { id: 'vp-ubnd-tinh', code: '000.01.00.H12', name: 'Văn phòng Ủy ban nhân dân tỉnh Cà Mau', kind: 'van_phong', level: 'province' as const, parentId: 'ubnd-tinh' },
-  { id: 'ttpvhcc-tinh', code: '000.02.00.H12', name: 'Trung tâm Phục vụ hành chính công tỉnh Cà Mau', kind: 'ttpvhcc', level: 'province' as const, parentId: 'vp-ubnd-tinh' },
-  { id: 'so-tu-phap', code: '000.03.00.H12', name: 'Sở Tư pháp', kind: 'so', level: 'province' as const, parentId: 'ubnd-tinh' },
-  { id: 'ubnd-xa-32002', code: '000.00.01.H12', name: 'UBND phường An Xuyên', kind: 'ubnd', level: 'commune' as const, parentId: 'ubnd-tinh' },
-  { id: 'ttpvhcc-xa-32002', code: '000.01.01.H12', name: 'Trung tâm Phục vụ hành chính công phường An Xuyên', kind: 'ttpvhcc', level: 'commune' as const, parentId: 'ubnd-xa-32002' },
-  { id: 'ubnd-xa-31825', code: '000.00.02.H12', name: 'UBND phường Bạc Liêu', kind: 'ubnd', level: 'commune' as const, parentId: 'ubnd-tinh' },
-  { id: 'ttpvhcc-xa-31825', code: '000.01.02.H12', name: 'Trung tâm Phục vụ hành chính công phường Bạc Liêu', kind: 'ttpvhcc', level: 'commune' as const, parentId: 'ubnd-xa-31825' },
-]
+/** Where the copied reference files live (data/org at the repository root; see its README). */
+export const ORG_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../data/org')
 
-/** Loads the organisation reference data; safe to run again. */
-export async function seedOrganisation(db: Db): Promise<void> {
-  for (const a of AGENCIES) {
-    await db
-      .insertInto('agencies')
-      .values({ ...a, shortName: null, unitId: null, validFrom: '2025-07-01', validTo: null, source: 'placeholder' })
-      .onConflict((oc) => oc.column('id').doNothing())
+/** The province this reference data describes (the only one whose communes are loaded). */
+const SEEDED_PROVINCE = '96'
+
+function readReference(dir: string) {
+  const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8')
+  const reference = buildOrgReference(
+    { provinces: read('provinces.csv'), communes: read('camau_units.csv'), formerCommunes: read('camau_baclieu_units_pre2025.csv') },
+    SEEDED_PROVINCE,
+  )
+  return { ...reference, agencies: buildAgencies(SEEDED_PROVINCE, reference.units) }
+}
+
+/** `(t.a, t.b) IS DISTINCT FROM (excluded.a, excluded.b)`: update only rows that changed. */
+function changed(table: string, columns: readonly string[]): RawBuilder<boolean> {
+  const mine = sql.join(columns.map((c) => sql.ref(`${table}.${c}`)))
+  const theirs = sql.join(columns.map((c) => sql.ref(`excluded.${c}`)))
+  return sql<boolean>`(${mine}) is distinct from (${theirs})`
+}
+
+/** `SET a = excluded.a, …` (typed as fitting any column: the values are the row's own). */
+function excludedSet<C extends string>(columns: readonly C[]): Record<C, RawBuilder<never>> {
+  return Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as Record<C, RawBuilder<never>>
+}
+
+const UNIT_COLUMNS = ['code', 'name', 'type', 'level', 'parentId', 'provinceCode', 'validFrom', 'validTo', 'extra', 'source'] as const
+const LINEAGE_COLUMNS = ['portion', 'effectiveOn', 'source'] as const
+const AGENCY_COLUMNS = ['code', 'name', 'shortName', 'kind', 'level', 'unitId', 'parentId', 'validFrom', 'validTo', 'source'] as const
+
+/**
+ * Loads the organisation reference data (data/org) on every start: provinces, the province's
+ * current communes, its former provinces, districts and communes with their successors, and
+ * its agencies. Idempotent: rows are upserted by id and rewritten only when the data changed,
+ * all in one transaction with one statement per table. Throws ReferenceDataError, writing
+ * nothing, when the files contradict each other.
+ */
+export async function seedOrganisation(db: Db, dataDir: string = ORG_DATA_DIR): Promise<void> {
+  const { units, lineage, agencies } = readReference(dataDir)
+  await inTransaction(db, async (trx) => {
+    // Foreign keys (parent_id) are checked at the end of each statement, so one statement per
+    // table suffices whatever the order of its rows.
+    await trx
+      .insertInto('adminUnits')
+      .values(units.map((u: UnitRow) => ({ ...u, extra: JSON.stringify(u.extra) })))
+      .onConflict((oc) => oc.column('id').doUpdateSet(excludedSet(UNIT_COLUMNS)).where(changed('adminUnits', UNIT_COLUMNS)))
       .execute()
-  }
+    await trx
+      .insertInto('adminUnitLineage')
+      .values(lineage)
+      .onConflict((oc) => oc.columns(['predecessorId', 'successorId']).doUpdateSet(excludedSet(LINEAGE_COLUMNS)).where(changed('adminUnitLineage', LINEAGE_COLUMNS)))
+      .execute()
+    await trx
+      .insertInto('agencies')
+      .values(agencies)
+      .onConflict((oc) => oc.column('id').doUpdateSet(excludedSet(AGENCY_COLUMNS)).where(changed('agencies', AGENCY_COLUMNS)))
+      .execute()
+  })
 }

@@ -1,11 +1,19 @@
 import type { Generated } from 'kysely'
 
+export type UnitLevel = 'province' | 'district' | 'commune'
+/** Kinds of unit: tỉnh, thành phố, huyện, thị xã, quận, phường, xã, thị trấn, đặc khu. */
+export type UnitType = 'tinh' | 'thanh_pho' | 'huyen' | 'thi_xa' | 'quan' | 'phuong' | 'xa' | 'thi_tran' | 'dac_khu'
+export type LineagePortion = 'whole' | 'part'
+export type AgencyLevel = 'province' | 'commune'
+/** ubnd: people's committee; van_phong: its office; ttpvhcc: public administration service centre; so: department; nganh_doc: vertically managed agency. */
+export type AgencyKind = 'ubnd' | 'van_phong' | 'ttpvhcc' | 'so' | 'nganh_doc'
+
 export interface AdminUnitsTable {
   id: string
   code: string
   name: string
-  type: string
-  level: 'province' | 'district' | 'commune'
+  type: UnitType
+  level: UnitLevel
   parentId: string | null
   provinceCode: string
   validFrom: string | null
@@ -18,7 +26,7 @@ export interface AdminUnitsTable {
 export interface AdminUnitLineageTable {
   predecessorId: string
   successorId: string
-  portion: 'whole' | 'part'
+  portion: LineagePortion
   effectiveOn: string
   source: string
 }
@@ -28,8 +36,8 @@ export interface AgenciesTable {
   code: string
   name: string
   shortName: string | null
-  kind: string
-  level: 'province' | 'commune'
+  kind: AgencyKind
+  level: AgencyLevel
   unitId: string | null
   parentId: string | null
   validFrom: string | null

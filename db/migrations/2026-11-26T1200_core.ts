@@ -29,9 +29,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   `.execute(db)
   await sql`CREATE INDEX outbox_events_aggregate_idx ON outbox_events (aggregate_type, aggregate_id, id)`.execute(db)
   await sql`CREATE INDEX outbox_events_topic_idx ON outbox_events (topic, id)`.execute(db)
+
+  // How far each in-process consumer of the outbox has read (e.g. deadline recomputation).
+  await sql`
+    CREATE TABLE outbox_cursors (
+      consumer text PRIMARY KEY,
+      last_event_id bigint NOT NULL DEFAULT 0,
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )
+  `.execute(db)
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`DROP TABLE outbox_cursors`.execute(db)
   await sql`DROP TABLE outbox_events`.execute(db)
   await sql`DROP FUNCTION vn_fold(text)`.execute(db)
 }

@@ -18,9 +18,18 @@ export interface ModuleDeps {
   mode: 'demo' | 'production'
 }
 
+/** A background job `vidan serve` runs on a timer. */
+export interface Job {
+  name: string
+  everyMs: number
+  run(): Promise<unknown>
+}
+
 /** What a module gives the composition root. */
 export interface VidanModule {
   name: string
   /** Registers the module's JSON API (under /api/v1) and HTML pages. */
   register(app: FastifyInstance, deps: ModuleDeps): Promise<void> | void
+  /** Background jobs (deadline clock, outbox consumers). */
+  jobs?(deps: ModuleDeps): Job[]
 }

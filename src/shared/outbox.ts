@@ -1,5 +1,5 @@
-import type { Generated, Insertable } from 'kysely'
-import type { Trx } from './database.js'
+import { sql, type Generated, type Insertable } from 'kysely'
+import { inTransaction, type Db, type Trx } from './database.js'
 
 export interface OutboxEventsTable {
   id: Generated<number>
@@ -11,9 +11,16 @@ export interface OutboxEventsTable {
   occurredAt: Generated<Date>
 }
 
+export interface OutboxCursorsTable {
+  consumer: string
+  lastEventId: number
+  updatedAt: Generated<Date>
+}
+
 declare module './database.js' {
   interface Database {
     outboxEvents: OutboxEventsTable
+    outboxCursors: OutboxCursorsTable
   }
 }
 
@@ -33,4 +40,27 @@ export async function appendOutboxEvent(trx: Trx, event: NewOutboxEvent): Promis
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
+}
+
+/**
+ * Hands the events of the given topics written after this consumer's cursor to `handle`, in
+ * order, and moves the cursor in the same transaction as the handling (at-least-once for side
+ * effects outside the database, exactly-once for effects inside it).
+ */
+export async function consumeOutbox(
+  db: Db,
+  consumer: string,
+  topics: string[],
+  handle: (trx: Trx, events: { id: number; topic: string; payload: unknown }[]) => Promise<void>,
+  batch = 100,
+): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    await trx.insertInto('outboxCursors').values({ consumer, lastEventId: 0 }).onConflict((oc) => oc.column('consumer').doNothing()).execute()
+    const cursor = await trx.selectFrom('outboxCursors').select('lastEventId').where('consumer', '=', consumer).forUpdate().executeTakeFirstOrThrow()
+    const events = await trx.selectFrom('outboxEvents').select(['id', 'topic', 'payload']).where('id', '>', cursor.lastEventId).where('topic', 'in', topics).orderBy('id').limit(batch).execute()
+    if (!events.length) return 0
+    await handle(trx, events)
+    await trx.updateTable('outboxCursors').set({ lastEventId: events[events.length - 1]!.id, updatedAt: sql`now()` }).where('consumer', '=', consumer).execute()
+    return events.length
+  })
 }

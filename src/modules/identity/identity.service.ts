@@ -317,3 +317,14 @@ export async function disableDemoAccounts(deps: IdentityDeps): Promise<number> {
     return rows.length
   })
 }
+
+/** A staff account's public facts, for other modules (assignment, timelines). */
+export async function findStaffMember(db: Db | Trx, id: string): Promise<{ id: string; fullName: string; role: StaffRole; agencyId: string; active: boolean } | undefined> {
+  const a = await db.selectFrom('staffAccounts').select(['id', 'fullName', 'role', 'agencyId', 'disabledAt']).where('id', '=', id).executeTakeFirst()
+  return a ? { id: a.id, fullName: a.fullName, role: a.role, agencyId: a.agencyId, active: !a.disabledAt } : undefined
+}
+
+/** Active officers of an agency with a role, ordered by id. */
+export async function listActiveStaff(db: Db | Trx, agencyId: string, role: StaffRole): Promise<{ id: string; fullName: string }[]> {
+  return db.selectFrom('staffAccounts').select(['id', 'fullName']).where('agencyId', '=', agencyId).where('role', '=', role).where('disabledAt', 'is', null).orderBy('id').execute()
+}

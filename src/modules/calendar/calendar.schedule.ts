@@ -52,7 +52,13 @@ export function provisionalSchedule(year: number): YearSchedule {
   const cached = provisionalCache.get(year)
   if (cached) return cached
   const holidays: { day: number; name: string }[] = []
-  const add = (day: number, name: string) => holidays.push({ day, name })
+  // Two holidays on one date (Giỗ Tổ on 30/4, as in 1947) make one day off: A3 compensates
+  // weekend holidays only.
+  const add = (day: number, name: string) => {
+    const same = holidays.find((h) => h.day === day)
+    if (same) same.name = `${same.name}; ${name}`
+    else holidays.push({ day, name })
+  }
   add(dayNumberOf(year, 1, 1), 'Tết Dương lịch')
   const tet = tetOf(year)
   const can = lunarYearName(year)

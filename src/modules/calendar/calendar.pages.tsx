@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ComponentChildren, JSX } from 'preact'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { StaffPrincipal } from '../../shared/auth.js'
@@ -59,6 +60,42 @@ function FieldError({ id, errors }: { id: string; errors: string[] | undefined }
 }
 const describedBy = (id: string, errors: FieldErrors, hint?: string) => [hint, errors[id]?.length ? `${id}-error` : undefined].filter(Boolean).join(' ') || undefined
 
+/** A labelled input with its hint and its error next to it, tied by aria-describedby. */
+function Field(p: { id: string; name: string; label: string; value: string; errors: FieldErrors; errKey?: string; hintId?: string; hint?: string; input: JSX.IntrinsicElements['input'] }) {
+  const key = p.errKey ?? p.name
+  return (
+    <>
+      <label for={p.id}>{p.label}</label>
+      <input {...p.input} id={p.id} name={p.name} value={p.value} aria-describedby={describedBy(key, p.errors, p.hintId)} />
+      {p.hint && p.hintId ? (
+        <p class="muted" id={p.hintId}>
+          {p.hint}
+        </p>
+      ) : null}
+      <FieldError id={key} errors={p.errors[key]} />
+    </>
+  )
+}
+
+/** A scrollable table with column headers (scope="col"), readable at 360 px. */
+function Table({ caption, headers, children }: { caption?: string; headers: string[]; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        {caption ? <caption class="muted">{caption}</caption> : null}
+        <thead>
+          <tr>
+            {headers.map((h) => (
+              <th scope="col">{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  )
+}
+
 const dateOfIso = (iso: string) => formatViDate(parseIsoDate(iso) ?? 0)
 const weekdayOfIso = (iso: string, lang: Lang) => weekdayName(parseIsoDate(iso) ?? 0, lang)
 
@@ -79,34 +116,21 @@ interface CalcValues {
 function DaysOffTable({ lang, days }: { lang: Lang; days: DayOffView[] }) {
   const t = (vi: string, en: string) => tr(lang, vi, en)
   return (
-    <div class="table-wrap">
-      <table>
-        <caption class="muted">{t(`${days.length} ngày nghỉ`, `${days.length} days off`)}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('Ngày', 'Date')}</th>
-            <th scope="col">{t('Thứ', 'Weekday')}</th>
-            <th scope="col">{t('Tên', 'Name')}</th>
-            <th scope="col">{t('Loại', 'Kind')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {days.map((d) => (
-            <tr>
-              <td>
-                <time dateTime={d.date}>{dateOfIso(d.date)}</time>
-              </td>
-              <td>{weekdayOfIso(d.date, lang)}</td>
-              <td>{d.name}</td>
-              <td>
-                {kindLabel(lang, d.kind)}
-                {d.provisional ? <span class="muted"> ({t('tạm tính', 'provisional')})</span> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table caption={t(`${days.length} ngày nghỉ`, `${days.length} days off`)} headers={[t('Ngày', 'Date'), t('Thứ', 'Weekday'), t('Tên', 'Name'), t('Loại', 'Kind')]}>
+      {days.map((d) => (
+        <tr>
+          <td>
+            <time dateTime={d.date}>{dateOfIso(d.date)}</time>
+          </td>
+          <td>{weekdayOfIso(d.date, lang)}</td>
+          <td>{d.name}</td>
+          <td>
+            {kindLabel(lang, d.kind)}
+            {d.provisional ? <span class="muted"> ({t('tạm tính', 'provisional')})</span> : null}
+          </td>
+        </tr>
+      ))}
+    </Table>
   )
 }
 
@@ -160,9 +184,7 @@ export function CalendarPage(p: {
         )}
       </p>
       <form method="get" action="/lich-lam-viec" class="card">
-        <label for="year">{t('Năm', 'Year')}</label>
-        <input id="year" name="year" type="number" inputMode="numeric" min={MIN_YEAR} max={MAX_YEAR} value={String(p.year)} required aria-describedby={describedBy('year', e)} />
-        <FieldError id="year" errors={e['year']} />
+        <Field id="year" name="year" label={t('Năm', 'Year')} value={String(p.year)} errors={e} input={{ type: 'number', inputMode: 'numeric', min: MIN_YEAR, max: MAX_YEAR, required: true }} />
         <button type="submit">{t('Xem lịch', 'Show')}</button>
       </form>
       {p.provisional ? (
@@ -216,15 +238,9 @@ export function CalendarPage(p: {
         </p>
         <form method="get" action="/lich-lam-viec#ket-qua" class="card">
           <input type="hidden" name="year" value={String(p.year)} />
-          <label for="receivedDate">{t('Ngày tiếp nhận', 'Receipt date')}</label>
-          <input id="receivedDate" name="receivedDate" type="date" required value={p.calc.receivedDate} aria-describedby={describedBy('receivedDate', e)} />
-          <FieldError id="receivedDate" errors={e['receivedDate']} />
-          <label for="receivedTime">{t('Giờ tiếp nhận', 'Receipt time')}</label>
-          <input id="receivedTime" name="receivedTime" type="time" required value={p.calc.receivedTime} aria-describedby={describedBy('receivedTime', e)} />
-          <FieldError id="receivedTime" errors={e['receivedTime']} />
-          <label for="amount">{t('Thời hạn giải quyết', 'Processing time limit')}</label>
-          <input id="amount" name="amount" type="number" inputMode="numeric" min={0} max={MAX_AMOUNT.calendar_days} required value={p.calc.amount} aria-describedby={describedBy('amount', e, 'calc-hint')} />
-          <FieldError id="amount" errors={e['amount']} />
+          <Field id="receivedDate" name="receivedDate" label={t('Ngày tiếp nhận', 'Receipt date')} value={p.calc.receivedDate} errors={e} input={{ type: 'date', required: true }} />
+          <Field id="receivedTime" name="receivedTime" label={t('Giờ tiếp nhận', 'Receipt time')} value={p.calc.receivedTime} errors={e} input={{ type: 'time', required: true }} />
+          <Field id="amount" name="amount" label={t('Thời hạn giải quyết', 'Processing time limit')} value={p.calc.amount} errors={e} hintId="calc-hint" input={{ type: 'number', inputMode: 'numeric', min: 0, max: MAX_AMOUNT.calendar_days, required: true }} />
           <label for="unit">{t('Đơn vị', 'Unit')}</label>
           <select id="unit" name="unit" aria-describedby={describedBy('unit', e)}>
             {DEADLINE_UNITS.map((u) => (
@@ -234,12 +250,7 @@ export function CalendarPage(p: {
             ))}
           </select>
           <FieldError id="unit" errors={e['unit']} />
-          <label for="commune">{t('Mã xã, phường (không bắt buộc)', 'Commune code (optional)')}</label>
-          <input id="commune" name="commune" type="text" inputMode="numeric" pattern="[0-9]{5}" maxLength={5} value={p.calc.commune} aria-describedby={describedBy('commune', e, 'commune-hint')} />
-          <p class="muted" id="commune-hint">
-            {t('Để tính cả các ngày tạm ngừng làm việc do thiên tai của xã.', "To include the commune's declared closures.")}
-          </p>
-          <FieldError id="commune" errors={e['commune']} />
+          <Field id="commune" name="commune" label={t('Mã xã, phường (không bắt buộc)', 'Commune code (optional)')} value={p.calc.commune} errors={e} hintId="commune-hint" hint={t('Để tính cả các ngày tạm ngừng làm việc do thiên tai của xã.', "To include the commune's declared closures.")} input={{ type: 'text', inputMode: 'numeric', pattern: '[0-9]{5}', maxLength: 5 }} />
           <button type="submit">{t('Tính ngày hẹn trả', 'Compute the due date')}</button>
         </form>
         {p.result ? <DueAnswer lang={p.lang} result={p.result} /> : null}
@@ -293,30 +304,18 @@ export function AdminCalendarPage(p: { lang: Lang; csrf: string; schedules: Sche
       </p>
 
       <h2>{t('Lịch nghỉ đã công bố', 'Announced schedules')}</h2>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('Năm', 'Year')}</th>
-              <th scope="col">{t('Lý do', 'Reason')}</th>
-              <th scope="col">{t('Lúc tải', 'Loaded at')}</th>
-              <th scope="col">{t('Phiên bản', 'Version')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.schedules.map((m) => (
-              <tr>
-                <th scope="row">
-                  <a href={`/lich-lam-viec?year=${m.year}`}>{m.year}</a>
-                </th>
-                <td>{m.reason}</td>
-                <td>{formatVnIso(m.loadedAt.getTime()).slice(0, 16).replace('T', ' ')}</td>
-                <td>{m.version}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table headers={[t('Năm', 'Year'), t('Lý do', 'Reason'), t('Lúc tải', 'Loaded at'), t('Phiên bản', 'Version')]}>
+        {p.schedules.map((m) => (
+          <tr>
+            <th scope="row">
+              <a href={`/lich-lam-viec?year=${m.year}`}>{m.year}</a>
+            </th>
+            <td>{m.reason}</td>
+            <td>{formatVnIso(m.loadedAt.getTime()).slice(0, 16).replace('T', ' ')}</td>
+            <td>{m.version}</td>
+          </tr>
+        ))}
+      </Table>
       <p class="muted">{t('Các năm khác dùng lịch tạm tính theo Bộ luật Lao động.', 'Other years use the provisional schedule computed from the Labour Code.')}</p>
 
       <section aria-labelledby="h-load">
@@ -329,9 +328,7 @@ export function AdminCalendarPage(p: { lang: Lang; csrf: string; schedules: Sche
         <form method="post" action="/admin/lich-lam-viec/lich-nghi" class="card">
           <CsrfField token={p.csrf} />
           <input type="hidden" name="step" value="preview" />
-          <label for="sched-year">{t('Năm', 'Year')}</label>
-          <input id="sched-year" name="year" type="number" inputMode="numeric" min={MIN_YEAR} max={MAX_YEAR} required value={s.values['year'] ?? ''} aria-describedby={describedBy('year', s.errors)} />
-          <FieldError id="year" errors={s.errors['year']} />
+          <Field id="sched-year" name="year" label={t('Năm', 'Year')} value={s.values['year'] ?? ''} errors={s.errors} input={{ type: 'number', inputMode: 'numeric', min: MIN_YEAR, max: MAX_YEAR, required: true }} />
           <label for="sched-csv">{t('Nội dung CSV (cùng định dạng holidays.csv)', 'CSV text (the holidays.csv format)')}</label>
           <p class="muted" id="csv-hint">
             {t(
@@ -357,9 +354,7 @@ export function AdminCalendarPage(p: { lang: Lang; csrf: string; schedules: Sche
           ) : (
             <FieldError id="csv" errors={s.errors['csv']} />
           )}
-          <label for="sched-reason">{t('Lý do, văn bản công bố', 'Reason, announcing document')}</label>
-          <input id="sched-reason" name="reason" type="text" required maxLength={500} value={s.values['reason'] ?? ''} aria-describedby={describedBy('reason', s.errors)} />
-          <FieldError id="reason" errors={s.errors['reason']} />
+          <Field id="sched-reason" name="reason" label={t('Lý do, văn bản công bố', 'Reason, announcing document')} value={s.values['reason'] ?? ''} errors={s.errors} input={{ type: 'text', required: true, maxLength: 500 }} />
           <button type="submit">{t('Kiểm tra và xem trước', 'Check and preview')}</button>
         </form>
       </section>
@@ -373,47 +368,24 @@ export function AdminCalendarPage(p: { lang: Lang; csrf: string; schedules: Sche
         ) : null}
         <form method="post" action="/admin/lich-lam-viec/tam-ngung" class="card">
           <CsrfField token={p.csrf} />
-          <label for="cl-from">{t('Từ ngày', 'From')}</label>
-          <input id="cl-from" name="from" type="date" required value={c.values['from'] ?? ''} aria-describedby={describedBy('from', c.errors)} />
-          <FieldError id="from" errors={c.errors['from']} />
-          <label for="cl-to">{t('Đến ngày', 'To')}</label>
-          <input id="cl-to" name="to" type="date" required value={c.values['to'] ?? ''} aria-describedby={describedBy('to', c.errors)} />
-          <FieldError id="to" errors={c.errors['to']} />
-          <label for="cl-communes">{t('Mã các xã, phường (để trống: toàn tỉnh)', 'Commune codes (empty: the whole province)')}</label>
-          <input id="cl-communes" name="communes" type="text" maxLength={1500} value={c.values['communes'] ?? ''} aria-describedby={describedBy('communes', c.errors, 'cl-communes-hint')} />
-          <p class="muted" id="cl-communes-hint">
-            {t('Mã 5 chữ số, cách nhau bằng dấu phẩy, ví dụ: 32002, 31825', '5-digit codes separated by commas, e.g. 32002, 31825')}
-          </p>
-          <FieldError id="communes" errors={c.errors['communes']} />
-          <label for="cl-reason">{t('Lý do', 'Reason')}</label>
-          <input id="cl-reason" name="reason" type="text" required maxLength={300} value={c.values['reason'] ?? ''} aria-describedby={describedBy('reason', c.errors)} />
-          <FieldError id="reason" errors={c.errors['reason']} />
+          <Field id="cl-from" name="from" label={t('Từ ngày', 'From')} value={c.values['from'] ?? ''} errors={c.errors} input={{ type: 'date', required: true }} />
+          <Field id="cl-to" name="to" label={t('Đến ngày', 'To')} value={c.values['to'] ?? ''} errors={c.errors} input={{ type: 'date', required: true }} />
+          <Field id="cl-communes" name="communes" label={t('Mã các xã, phường (để trống: toàn tỉnh)', 'Commune codes (empty: the whole province)')} value={c.values['communes'] ?? ''} errors={c.errors} hintId="cl-communes-hint" hint={t('Mã 5 chữ số, cách nhau bằng dấu phẩy, ví dụ: 32002, 31825', '5-digit codes separated by commas, e.g. 32002, 31825')} input={{ type: 'text', maxLength: 1500 }} />
+          <Field id="cl-reason" name="reason" label={t('Lý do', 'Reason')} value={c.values['reason'] ?? ''} errors={c.errors} input={{ type: 'text', required: true, maxLength: 300 }} />
           <button type="submit">{t('Công bố', 'Declare')}</button>
         </form>
         {p.closures.length ? (
-          <div class="table-wrap">
-            <table>
-              <caption class="muted">{t('Các lần tạm ngừng đã công bố', 'Declared closures')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('Thời gian', 'Dates')}</th>
-                  <th scope="col">{t('Phạm vi', 'Scope')}</th>
-                  <th scope="col">{t('Lý do', 'Reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.closures.map((x) => (
-                  <tr>
-                    <td>
-                      {formatViDate(x.from)} – {formatViDate(x.to)}
-                    </td>
-                    <td>{x.communes.length ? x.communes.join(', ') : t('Toàn tỉnh', 'Whole province')}</td>
-                    <td>{x.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table caption={t('Các lần tạm ngừng đã công bố', 'Declared closures')} headers={[t('Thời gian', 'Dates'), t('Phạm vi', 'Scope'), t('Lý do', 'Reason')]}>
+            {p.closures.map((x) => (
+              <tr>
+                <td>
+                  {formatViDate(x.from)} – {formatViDate(x.to)}
+                </td>
+                <td>{x.communes.length ? x.communes.join(', ') : t('Toàn tỉnh', 'Whole province')}</td>
+                <td>{x.reason}</td>
+              </tr>
+            ))}
+          </Table>
         ) : null}
       </section>
 
@@ -434,43 +406,27 @@ export function AdminCalendarPage(p: { lang: Lang; csrf: string; schedules: Sche
           <input id="wh-as" name="afternoonStart" type="time" required value={h.values['afternoonStart'] ?? (afternoon ? formatMinute(afternoon[0]) : '13:30')} />
           <label for="wh-ae">{t('Chiều, kết thúc', 'Afternoon, end')}</label>
           <input id="wh-ae" name="afternoonEnd" type="time" required value={h.values['afternoonEnd'] ?? (afternoon ? formatMinute(afternoon[1]) : '17:00')} />
-          <label for="wh-cut">{t('Giờ chốt nhận hồ sơ trả trong ngày', 'Same-day cut-off')}</label>
-          <input id="wh-cut" name="cutoff" type="time" required value={h.values['cutoff'] ?? formatMinute(p.hours.sameDayCutoff)} aria-describedby={describedBy('hours', h.errors)} />
-          <FieldError id="hours" errors={h.errors['hours']} />
-          <label for="wh-reason">{t('Lý do, văn bản', 'Reason, document')}</label>
-          <input id="wh-reason" name="reason" type="text" required maxLength={500} value={h.values['reason'] ?? ''} aria-describedby={describedBy('wh-reason', h.errors)} />
-          <FieldError id="wh-reason" errors={h.errors['wh-reason']} />
+          <Field id="wh-cut" name="cutoff" label={t('Giờ chốt nhận hồ sơ trả trong ngày', 'Same-day cut-off')} value={h.values['cutoff'] ?? formatMinute(p.hours.sameDayCutoff)} errors={h.errors} errKey="hours" input={{ type: 'time', required: true }} />
+          <Field id="wh-reason" name="reason" label={t('Lý do, văn bản', 'Reason, document')} value={h.values['reason'] ?? ''} errors={h.errors} errKey="wh-reason" input={{ type: 'text', required: true, maxLength: 500 }} />
           <button type="submit">{t('Lưu giờ làm việc', 'Save working hours')}</button>
         </form>
       </section>
 
       <h2>{t('Lịch sử thay đổi', 'Change history')}</h2>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('Lúc', 'When')}</th>
-              <th scope="col">{t('Thay đổi', 'Change')}</th>
-              <th scope="col">{t('Người thực hiện', 'By')}</th>
-              <th scope="col">{t('Lý do', 'Reason')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.changes.map((x) => (
-              <tr>
-                <td>{formatVnIso(x.occurredAt.getTime()).slice(0, 16).replace('T', ' ')}</td>
-                <td>
-                  {ACTION_LABEL[x.action] ? tr(p.lang, ...(ACTION_LABEL[x.action] as [string, string])) : x.action}
-                  {x.year ? ` ${x.year}` : ''}
-                  {x.dateFrom && !x.year ? ` ${dateOfIso(x.dateFrom)} – ${dateOfIso(x.dateTo ?? x.dateFrom)}` : ''}
-                </td>
-                <td>{actorName(x)}</td>
-                <td>{x.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table headers={[t('Lúc', 'When'), t('Thay đổi', 'Change'), t('Người thực hiện', 'By'), t('Lý do', 'Reason')]}>
+        {p.changes.map((x) => (
+          <tr>
+            <td>{formatVnIso(x.occurredAt.getTime()).slice(0, 16).replace('T', ' ')}</td>
+            <td>
+              {ACTION_LABEL[x.action] ? tr(p.lang, ...(ACTION_LABEL[x.action] as [string, string])) : x.action}
+              {x.year ? ` ${x.year}` : ''}
+              {x.dateFrom && !x.year ? ` ${dateOfIso(x.dateFrom)} – ${dateOfIso(x.dateTo ?? x.dateFrom)}` : ''}
+            </td>
+            <td>{actorName(x)}</td>
+            <td>{x.reason}</td>
+          </tr>
+        ))}
+      </Table>
     </article>
   )
 }
@@ -490,28 +446,17 @@ export function SchedulePreviewPage(p: { lang: Lang; csrf: string; preview: Sche
       </p>
       <h2>{t(`Thay đổi (${pv.changes.length} ngày)`, `Changes (${pv.changes.length} days)`)}</h2>
       {pv.changes.length ? (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('Ngày', 'Date')}</th>
-                <th scope="col">{t('Trước', 'Before')}</th>
-                <th scope="col">{t('Sau', 'After')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pv.changes.map((c) => (
-                <tr>
-                  <th scope="row">
-                    {weekdayOfIso(c.date, p.lang)} {dateOfIso(c.date)}
-                  </th>
-                  <td>{label(c.before)}</td>
-                  <td>{label(c.after)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table headers={[t('Ngày', 'Date'), t('Trước', 'Before'), t('Sau', 'After')]}>
+          {pv.changes.map((c) => (
+            <tr>
+              <th scope="row">
+                {weekdayOfIso(c.date, p.lang)} {dateOfIso(c.date)}
+              </th>
+              <td>{label(c.before)}</td>
+              <td>{label(c.after)}</td>
+            </tr>
+          ))}
+        </Table>
       ) : (
         <p>{t('Không có ngày nào thay đổi.', 'No day changes.')}</p>
       )}

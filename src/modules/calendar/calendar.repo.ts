@@ -1,9 +1,9 @@
-import { sql } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import type { Db, Trx } from '../../shared/database.js'
 import { isoDateOf, parseIsoDate, parseMinute, formatMinute } from './calendar.days.js'
 import { isDayOffKind, type ScheduleDay } from './calendar.schedule.js'
 import type { Closure, WorkingHours } from './calendar.snapshot.js'
-import './calendar.tables.js'
+import type { CalendarChangesTable } from './calendar.tables.js'
 
 type Q = Db | Trx
 
@@ -147,18 +147,7 @@ export async function upsertWorkingHours(trx: Trx, provinceCode: string, h: Work
     .execute()
 }
 
-export interface ChangeRow {
-  id: number
-  provinceCode: string | null
-  action: string
-  year: number | null
-  dateFrom: string | null
-  dateTo: string | null
-  actorId: string | null
-  reason: string
-  details: unknown
-  occurredAt: Date
-}
+export type ChangeRow = Selectable<CalendarChangesTable>
 
 export async function insertChange(trx: Trx, c: Omit<ChangeRow, 'id' | 'details'> & { details: Record<string, unknown> }): Promise<number> {
   const r = await trx
@@ -169,6 +158,7 @@ export async function insertChange(trx: Trx, c: Omit<ChangeRow, 'id' | 'details'
   return r.id
 }
 
+/** The province's changes and the national ones (schedules), newest first. */
 export async function listChanges(q: Q, provinceCode: string, limit = 50): Promise<ChangeRow[]> {
   return q
     .selectFrom('calendarChanges')

@@ -13,10 +13,15 @@ const dayOf = (iso: string) => {
   return d
 }
 
-/** Version of the calendar data: the id of the latest recorded change (0 when none). */
-export async function readCalendarVersion(q: Q): Promise<number> {
-  const r = await sql<{ v: number | null }>`select max(id)::int as v from calendar_changes`.execute(q)
-  return r.rows[0]?.v ?? 0
+/**
+ * What the calendar data looks like now: the latest recorded change (every write records one).
+ * `version` is its id; `fingerprint` adds its time, action, actor and reason, so that two
+ * databases cloned from one image and changed differently do not share a cached snapshot.
+ */
+export async function readCalendarVersion(q: Q): Promise<{ version: number; fingerprint: string }> {
+  const r = await q.selectFrom('calendarChanges').select(['id', 'occurredAt', 'action', 'actorId', 'reason']).orderBy('id', 'desc').limit(1).executeTakeFirst()
+  if (!r) return { version: 0, fingerprint: '0' }
+  return { version: r.id, fingerprint: `${r.id}|${r.occurredAt.toISOString()}|${r.action}|${r.actorId ?? ''}|${r.reason}` }
 }
 
 /** Announced schedules by year: days off and make-up days (notes left out). */

@@ -42,20 +42,24 @@ export const COMMUNE_CODE = /^\d{5}$/
 // ---- snapshots ---------------------------------------------------------------------------------
 
 interface CacheEntry {
-  version: number
+  fingerprint: string
   province: CalendarSnapshot
   communes: Map<string, CalendarSnapshot>
   communesWithClosures: Set<string>
   inputs: Omit<ConstructorParameters<typeof CalendarSnapshot>[0], 'communeCode'>
 }
 
-const caches = new WeakMap<Db, Map<string, CacheEntry>>()
+// One entry per province: the snapshot of the latest calendar data seen. Shared by every
+// handle (a transaction included), checked against the data's fingerprint on each call.
+const cache = new Map<string, CacheEntry>()
 
-async function buildEntry(q: Db | Trx, provinceCode: string, version: number): Promise<CacheEntry> {
-  const [official, closures, hours] = await Promise.all([loadOfficialSchedules(q), listClosures(q, provinceCode), findWorkingHours(q, provinceCode)])
+async function buildEntry(q: Db | Trx, provinceCode: string, version: number, fingerprint: string): Promise<CacheEntry> {
+  const official = await loadOfficialSchedules(q)
+  const closures = await listClosures(q, provinceCode)
+  const hours = await findWorkingHours(q, provinceCode)
   const inputs = { provinceCode, official, closures, version, ...(hours ? { workingHours: hours } : {}) }
   return {
-    version,
+    fingerprint,
     province: new CalendarSnapshot(inputs),
     communes: new Map(),
     communesWithClosures: new Set(closures.flatMap((c) => c.communes)),
@@ -65,19 +69,16 @@ async function buildEntry(q: Db | Trx, provinceCode: string, version: number): P
 
 /**
  * The working calendar of the province, or of one commune of it (a commune also gets its own
- * closures). Built once per change of the calendar data and cached per database handle; each
- * call costs one small query to check the version. Call it outside a transaction where you can:
- * a transaction handle is not cached and rebuilds the snapshot.
+ * closures). Built once per change of the calendar data and cached; each call costs one small
+ * query to check that the data has not changed. Works with a transaction handle too (it then
+ * reads through the transaction).
  */
 export async function getCalendarSnapshot(db: Db | Trx, opts: { provinceCode: string; communeCode?: string | undefined }): Promise<CalendarSnapshot> {
-  const version = await readCalendarVersion(db)
-  const isTrx = db.isTransaction
-  let perDb = isTrx ? undefined : caches.get(db)
-  if (!isTrx && !perDb) caches.set(db, (perDb = new Map<string, CacheEntry>()))
-  let entry = perDb?.get(opts.provinceCode)
-  if (!entry || entry.version !== version) {
-    entry = await buildEntry(db, opts.provinceCode, version)
-    perDb?.set(opts.provinceCode, entry)
+  const { version, fingerprint } = await readCalendarVersion(db)
+  let entry = cache.get(opts.provinceCode)
+  if (!entry || entry.fingerprint !== fingerprint) {
+    entry = await buildEntry(db, opts.provinceCode, version, fingerprint)
+    cache.set(opts.provinceCode, entry)
   }
   const commune = opts.communeCode
   if (!commune || !entry.communesWithClosures.has(commune)) return entry.province

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'csv-parse/sync'
-import { civilOf, isoDateOf, isWeekend, parseIsoDate, weekdayShort } from './calendar.days.js'
+import { civilOf, isoDateOf, isWeekend, parseIsoDate, weekdayName, weekdayShort } from './calendar.days.js'
 import { isDayOffKind, SCHEDULE_KINDS, type ScheduleDay, type ScheduleKind } from './calendar.schedule.js'
 
 /** The official schedules shipped with the code (a copy of shared/data/holidays.csv, sources kept). */
@@ -81,8 +81,8 @@ export function parseScheduleCsv(text: string): ParsedScheduleCsv {
     if (day !== undefined) {
       const wd = at(iWeekday)
       if (wd && wd !== weekdayShort(day)) problems.push({ line, message: `Thứ "${wd}" không khớp với ngày ${rawDate} (${weekdayShort(day)}).` })
-      if ((kind === 'makeup_workday' || kind === 'weekend_in_break') && !isWeekend(day)) problems.push({ line, message: `${kind} phải rơi vào thứ Bảy hoặc Chủ nhật (${rawDate} là ${weekdayShort(day)}).` })
-      if ((kind === 'swapped_day_off' || kind === 'compensatory_day_off') && isWeekend(day)) problems.push({ line, message: `${kind} phải là ngày làm việc trong tuần (${rawDate} là ${weekdayShort(day)}).` })
+      if ((kind === 'makeup_workday' || kind === 'weekend_in_break') && !isWeekend(day)) problems.push({ line, message: `${kind} phải rơi vào thứ Bảy hoặc Chủ nhật (${rawDate} là ${weekdayName(day, 'vi')}).` })
+      if ((kind === 'swapped_day_off' || kind === 'compensatory_day_off') && isWeekend(day)) problems.push({ line, message: `${kind} phải là ngày từ thứ Hai đến thứ Sáu (${rawDate} là ${weekdayName(day, 'vi')}).` })
     }
     if (problems.length > before || day === undefined) return
     const year = civilOf(day).year

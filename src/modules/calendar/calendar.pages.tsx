@@ -80,7 +80,8 @@ function Field(p: { id: string; name: string; label: string; value: string; erro
 /** A scrollable table with column headers (scope="col"), readable at 360 px. */
 function Table({ caption, headers, children }: { caption?: string; headers: string[]; children: ComponentChildren }) {
   return (
-    <div class="table-wrap">
+    // A region that may scroll sideways on a phone must be reachable by keyboard (axe scrollable-region-focusable).
+    <div class="table-wrap" role="region" tabIndex={0} aria-label={caption ?? headers.join(', ')}>
       <table>
         {caption ? <caption class="muted">{caption}</caption> : null}
         <thead>

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../shared/errors.js'
-import { DAY_MS, formatMinute, formatVnIso, formatViDate, isoDateOf, VN_OFFSET_MS } from './calendar.days.js'
+import { DAY_MS, formatMinute, formatVnIso, formatViDate, isoDateOf, parseIsoDate, VN_OFFSET_MS, weekdayName } from './calendar.days.js'
 import type { DayOffKind } from './calendar.schedule.js'
 import type { CalendarSnapshot } from './calendar.snapshot.js'
 
@@ -338,8 +338,8 @@ export function computeDue(cal: CalendarSnapshot, input: DueInput): DueResult {
   skippedBetween(cal, segmentStart, dueDay, skipped)
   if (skipped.length) {
     steps.push({
-      vi: `Không tính ${skipped.length} ngày nghỉ: ${skipped.map((s) => `${viDate(s.date)} (${s.name ?? 'thứ Bảy/Chủ nhật'})`).join(', ')}.`,
-      en: `${skipped.length} day${skipped.length === 1 ? '' : 's'} off skipped: ${skipped.map((s) => `${s.date} (${s.name ?? 'weekend'})`).join(', ')}.`,
+      vi: `Không tính ${skipped.length} ngày nghỉ: ${skipped.map((s) => `${viDate(s.date)} (${s.name ?? weekdayName(parseIsoDate(s.date) ?? 0, 'vi')})`).join(', ')}.`,
+      en: `${skipped.length} day${skipped.length === 1 ? '' : 's'} off skipped: ${skipped.map((s) => `${s.date} (${s.name ?? weekdayName(parseIsoDate(s.date) ?? 0, 'en')})`).join(', ')}.`,
     })
   }
   steps.push({ vi: `Hạn trả kết quả: ${hm(due)}.`, en: `Due: ${hm(due)}.` })

@@ -131,6 +131,9 @@ describe('public "Lịch làm việc" page', () => {
     expect(res.body).toContain('22/08/2026')
     expect(res.body).toContain('<th scope="col">')
     expect(res.body).not.toContain('<script')
+    // The injected clock says Thursday 26/11/2026, 18th day of the 10th lunar month of Bính Ngọ.
+    expect(res.body).toContain('Thứ Năm')
+    expect(res.body).toContain('18/10 Bính Ngọ')
     const provisional = await anon.get('/lich-lam-viec?year=2030')
     expect(provisional.body).toContain('tạm tính')
   })

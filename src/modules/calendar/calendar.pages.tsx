@@ -8,7 +8,8 @@ import { tr, type Lang } from '../../shared/i18n.js'
 import type { Guards } from '../../shared/module.js'
 import { CsrfField } from '../../shared/ui/layout.js'
 import { MAX_SCHEDULE_CSV_BYTES, type CsvProblem } from './calendar.csv.js'
-import { civilOf, formatMinute, formatViDate, formatVnIso, MAX_YEAR, MIN_YEAR, parseIsoDate, parseIsoInstant, parseMinute, vnDayOf, vnMinuteOf, weekdayName } from './calendar.days.js'
+import { lunarOf, lunarYearName } from './calendar.lunar.js'
+import { civilOf, formatMinute, formatViDate, formatVnIso, isoDateOf, MAX_YEAR, MIN_YEAR, parseIsoDate, parseIsoInstant, parseMinute, vnDayOf, vnMinuteOf, weekdayName } from './calendar.days.js'
 import { assertLimit, computeDue, DEADLINE_UNITS, MAX_AMOUNT, type DeadlineUnit, type DueResult } from './calendar.deadline.js'
 import { listChanges, listClosures, listScheduleMetas, type ChangeRow, type ClosureRow, type ScheduleMeta } from './calendar.repo.js'
 import type { DayOffKind } from './calendar.schedule.js'
@@ -160,8 +161,16 @@ function DueAnswer({ lang, result }: { lang: Lang; result: DueResult }) {
   )
 }
 
+/** 'D/M[ nhuận] Can Chi' of a solar day. */
+function lunarText(day: number): string {
+  const l = lunarOf(day)
+  return `${l.day}/${l.month}${l.leap ? ' nhuận' : ''} ${lunarYearName(l.year)}`
+}
+
 export function CalendarPage(p: {
   lang: Lang
+  today: number
+  todayWorking: boolean
   year: number
   provisional: boolean
   hours: WorkingHours
@@ -178,6 +187,10 @@ export function CalendarPage(p: {
   return (
     <article>
       <h1>{t(`Lịch làm việc năm ${p.year}`, `Working calendar ${p.year}`)}</h1>
+      <p>
+        {t('Hôm nay', 'Today')}: {weekdayName(p.today, p.lang)} <time dateTime={isoDateOf(p.today)}>{formatViDate(p.today)}</time>{' '}
+        {t('(âm lịch', '(lunar')} {lunarText(p.today)}){p.todayWorking ? '' : ` — ${t('ngày nghỉ', 'a day off')}`}.
+      </p>
       <p>
         {t(
           `Cơ quan hành chính làm việc từ thứ Hai đến thứ Sáu, ${hoursText(p.hours)}, trừ các ngày nghỉ dưới đây; ngày làm bù là ngày làm việc.`,
@@ -556,6 +569,8 @@ export function registerCalendarPages(appIn: FastifyInstance, deps: CalendarDeps
       },
       <CalendarPage
         lang={req.lang}
+        today={vnDayOf(now)}
+        todayWorking={province.isWorkingDay(vnDayOf(now))}
         year={year}
         provisional={province.isProvisional(year)}
         hours={province.workingHours}

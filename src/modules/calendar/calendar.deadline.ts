@@ -1,5 +1,5 @@
 import { ValidationError } from '../../shared/errors.js'
-import { DAY_MS, formatMinute, formatVnIso, formatViDate, isoDateOf, parseIsoDate, VN_OFFSET_MS, weekdayName } from './calendar.days.js'
+import { DAY_MS, formatMinute, formatVnIso, formatViDate, isoDateOf, VN_OFFSET_MS, weekdayName } from './calendar.days.js'
 import type { DayOffKind } from './calendar.schedule.js'
 import type { CalendarSnapshot } from './calendar.snapshot.js'
 
@@ -223,9 +223,10 @@ export function computeDueAt(cal: CalendarSnapshot, receivedAt: number, amount: 
 
 // ---- the explained path ---------------------------------------------------------------------------
 
-function skippedBetween(cal: CalendarSnapshot, after: number, before: number, out: SkippedDay[]): void {
+function skippedBetween(cal: CalendarSnapshot, after: number, before: number, out: SkippedDay[], outDays: number[]): void {
   for (let d = after + 1; d < before; d++) {
     if (cal.isWorkingDay(d)) continue
+    outDays.push(d)
     const info = cal.dayInfo(d)
     out.push(
       info && info.kind !== 'makeup_workday'
@@ -266,6 +267,7 @@ export function computeDue(cal: CalendarSnapshot, input: DueInput): DueResult {
   const dayLimit = (unit === 'working_days' || unit === 'calendar_days') && amount > 0
   const steps: ExplanationStep[] = []
   const skipped: SkippedDay[] = []
+  const skippedDays: number[] = [] // the same days as day numbers, for the texts
   const explained: ExplainedPause[] = []
   const u = UNIT_TEXT[unit](amount)
   steps.push({ vi: `Tiếp nhận hợp lệ lúc ${hm(received)}; thời hạn ${u.vi}.`, en: `Valid receipt at ${hm(received)}; limit ${u.en}.` })
@@ -300,11 +302,12 @@ export function computeDue(cal: CalendarSnapshot, input: DueInput): DueResult {
       if (unit === 'working_hours') remainingMs -= workedMs(cal, startMs) - workedMs(cal, beforeStart)
       else if (unit === 'working_days') remaining -= cal.countWorkingDays(segmentStart + 1, pauseDay - 1)
       else remaining = Math.max(0, remaining - Math.max(0, pauseDay - segmentStart - 1))
-      skippedBetween(cal, segmentStart, pauseDay, skipped)
+      skippedBetween(cal, segmentStart, pauseDay, skipped, skippedDays)
     } else {
       remaining = amount
       remainingMs = amount * 3_600_000
       skipped.length = 0
+      skippedDays.length = 0
     }
     effectiveStart(cal, p.to)
     segmentStart = startDay
@@ -335,11 +338,11 @@ export function computeDue(cal: CalendarSnapshot, input: DueInput): DueResult {
       }
     }
   }
-  skippedBetween(cal, segmentStart, dueDay, skipped)
+  skippedBetween(cal, segmentStart, dueDay, skipped, skippedDays)
   if (skipped.length) {
     steps.push({
-      vi: `Không tính ${skipped.length} ngày nghỉ: ${skipped.map((s) => `${viDate(s.date)} (${s.name ?? weekdayName(parseIsoDate(s.date) ?? 0, 'vi')})`).join(', ')}.`,
-      en: `${skipped.length} day${skipped.length === 1 ? '' : 's'} off skipped: ${skipped.map((s) => `${s.date} (${s.name ?? weekdayName(parseIsoDate(s.date) ?? 0, 'en')})`).join(', ')}.`,
+      vi: `Không tính ${skipped.length} ngày nghỉ: ${skipped.map((s, i) => `${viDate(s.date)} (${s.name ?? weekdayName(skippedDays[i] ?? 0, 'vi')})`).join(', ')}.`,
+      en: `${skipped.length} day${skipped.length === 1 ? '' : 's'} off skipped: ${skipped.map((s, i) => `${s.date} (${s.name ?? weekdayName(skippedDays[i] ?? 0, 'en')})`).join(', ')}.`,
     })
   }
   steps.push({ vi: `Hạn trả kết quả: ${hm(due)}.`, en: `Due: ${hm(due)}.` })

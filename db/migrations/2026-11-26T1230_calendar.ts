@@ -32,7 +32,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   `.execute(db)
   await sql`CREATE INDEX calendar_days_year_idx ON calendar_days (year, date)`.execute(db)
 
-  // A closure (storm, flood) for the whole province (communes = []) or listed communes.
+  // A closure (storm, flood) for the whole province (communes = []) or listed communes; a
+  // cancelled one stays for the record.
   await sql`
     CREATE TABLE calendar_closures (
       id text PRIMARY KEY,
@@ -43,6 +44,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       reason text NOT NULL,
       declared_by text,
       declared_at timestamptz NOT NULL,
+      cancelled_by text,
+      cancelled_at timestamptz,
+      cancel_reason text,
       CHECK (date_to >= date_from)
     )
   `.execute(db)

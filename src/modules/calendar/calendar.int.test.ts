@@ -254,6 +254,22 @@ describe('administrator: announced schedules, closures, working hours', () => {
     }
   })
 
+  it('cancels a closure: its days are working days again, recorded and announced', async () => {
+    const admin = await staffFixture(t, 'admin', 'vp-ubnd-tinh')
+    const closure = await t.db.selectFrom('calendarClosures').select('id').where('reason', '=', 'Lũ lớn').executeTakeFirstOrThrow()
+    const url = `/admin/lich-lam-viec/tam-ngung/${closure.id}/huy`
+    const missing = await admin.browser.postForm(url, { reason: '' }, { csrfFrom: '/admin/lich-lam-viec' })
+    expect(missing.statusCode).toBe(400)
+    expect(missing.body).toContain(`id="cancel-${closure.id}-error"`)
+    const ok = await admin.browser.postForm(url, { reason: 'Lũ đã rút, làm việc bình thường' }, { csrfFrom: '/admin/lich-lam-viec' })
+    expect(ok.statusCode).toBe(303)
+    expect((await getJson('/api/v1/calendar/days-off?year=2026')).body.some((d: { date: string }) => d.date === '2026-10-05')).toBe(false)
+    const event = await t.db.selectFrom('outboxEvents').selectAll().where('topic', '=', 'calendar.changed').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    expect(event.payload).toMatchObject({ action: 'closure_cancelled', from: '2026-10-05', to: '2026-10-05', reason: 'Lũ đã rút, làm việc bình thường' })
+    expect((await admin.browser.postForm(url, { reason: 'lần nữa' }, { csrfFrom: '/admin/lich-lam-viec' })).statusCode).toBe(404)
+    expect((await admin.browser.get('/admin/lich-lam-viec')).body).toContain('Đã hủy: Lũ đã rút')
+  })
+
   it('rejects a bad closure with the error next to the field, writing nothing', async () => {
     const admin = await staffFixture(t, 'admin', 'vp-ubnd-tinh')
     const count = async () => (await t.db.selectFrom('calendarClosures').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n

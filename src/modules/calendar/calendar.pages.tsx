@@ -14,6 +14,7 @@ import { assertLimit, computeDue, DEADLINE_UNITS, MAX_AMOUNT, type DeadlineUnit,
 import { listChanges, listClosures, listScheduleMetas, type ChangeRow, type ClosureRow, type ScheduleMeta } from './calendar.repo.js'
 import type { DayOffKind } from './calendar.schedule.js'
 import {
+  cancelClosure,
   COMMUNE_CODE,
   daysOffOf,
   declareClosure,
@@ -283,6 +284,7 @@ export function CalendarPage(p: {
 const ACTION_LABEL: Record<string, [string, string]> = {
   schedule_loaded: ['Tải lịch nghỉ chính thức', 'Announced schedule loaded'],
   closure_declared: ['Công bố tạm ngừng làm việc', 'Closure declared'],
+  closure_cancelled: ['Hủy tạm ngừng làm việc', 'Closure cancelled'],
   working_hours_changed: ['Đổi giờ làm việc', 'Working hours changed'],
 }
 
@@ -295,9 +297,10 @@ export interface AdminForms {
   schedule: { values: Record<string, string>; errors: FieldErrors; problems: CsvProblem[] }
   closure: { values: Record<string, string>; errors: FieldErrors }
   hours: { values: Record<string, string>; errors: FieldErrors }
+  cancel: { id: string; errors: FieldErrors }
 }
 
-export const emptyForms = (): AdminForms => ({ schedule: { values: {}, errors: {}, problems: [] }, closure: { values: {}, errors: {} }, hours: { values: {}, errors: {} } })
+export const emptyForms = (): AdminForms => ({ schedule: { values: {}, errors: {}, problems: [] }, closure: { values: {}, errors: {} }, hours: { values: {}, errors: {} }, cancel: { id: '', errors: {} } })
 
 export function AdminCalendarPage(p: { lang: Lang; csrf: string; schedules: ScheduleMeta[]; closures: ClosureRow[]; changes: ChangeRow[]; hours: WorkingHours; forms: AdminForms; notice?: string | undefined }) {
   const t = (vi: string, en: string) => tr(p.lang, vi, en)
@@ -389,16 +392,33 @@ export function AdminCalendarPage(p: { lang: Lang; csrf: string; schedules: Sche
           <button type="submit">{t('Công bố', 'Declare')}</button>
         </form>
         {p.closures.length ? (
-          <Table caption={t('Các lần tạm ngừng đã công bố', 'Declared closures')} headers={[t('Thời gian', 'Dates'), t('Phạm vi', 'Scope'), t('Lý do', 'Reason')]}>
-            {p.closures.map((x) => (
-              <tr>
-                <td>
-                  {formatViDate(x.from)} – {formatViDate(x.to)}
-                </td>
-                <td>{x.communes.length ? x.communes.join(', ') : t('Toàn tỉnh', 'Whole province')}</td>
-                <td>{x.reason}</td>
-              </tr>
-            ))}
+          <Table caption={t('Các lần tạm ngừng đã công bố', 'Declared closures')} headers={[t('Thời gian', 'Dates'), t('Phạm vi', 'Scope'), t('Lý do', 'Reason'), t('Trạng thái', 'Status')]}>
+            {p.closures.map((x) => {
+              const errs = p.forms.cancel.id === x.id ? p.forms.cancel.errors : {}
+              const key = `cancel-${x.id}`
+              return (
+                <tr>
+                  <td>
+                    {formatViDate(x.from)} – {formatViDate(x.to)}
+                  </td>
+                  <td>{x.communes.length ? x.communes.join(', ') : t('Toàn tỉnh', 'Whole province')}</td>
+                  <td>{x.reason}</td>
+                  <td>
+                    {x.cancelledAt ? (
+                      `${t('Đã hủy', 'Cancelled')}: ${x.cancelReason ?? ''}`
+                    ) : (
+                      <form method="post" action={`/admin/lich-lam-viec/tam-ngung/${x.id}/huy`}>
+                        <CsrfField token={p.csrf} />
+                        <Field id={key} name="reason" label={t('Lý do hủy', 'Reason to cancel')} value="" errors={{ [key]: errs['reason'] }} errKey={key} input={{ type: 'text', required: true, maxLength: 500 }} />
+                        <button type="submit" class="secondary">
+                          {t('Hủy công bố', 'Cancel the closure')}
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              )
+            })}
           </Table>
         ) : null}
       </section>
@@ -588,7 +608,7 @@ export function registerCalendarPages(appIn: FastifyInstance, deps: CalendarDeps
   const renderAdmin = async (req: FastifyRequest, reply: FastifyReply, forms: AdminForms, opts: { status?: number; notice?: string } = {}) => {
     const [schedules, closures, changes, cal] = [
       await listScheduleMetas(deps.db),
-      await listClosures(deps.db, deps.provinceCode),
+      await listClosures(deps.db, deps.provinceCode, { withCancelled: true }),
       await listChanges(deps.db, deps.provinceCode),
       await getCalendarSnapshot(deps.db, { provinceCode: deps.provinceCode }),
     ]
@@ -605,9 +625,11 @@ export function registerCalendarPages(appIn: FastifyInstance, deps: CalendarDeps
       ? t(`Đã tải lịch nghỉ chính thức năm ${q['loaded']}. Các hạn giải quyết đang mở sẽ được tính lại.`, `The ${q['loaded']} schedule was loaded. Open deadlines will be recomputed.`)
       : q['closed']
         ? t('Đã công bố tạm ngừng làm việc.', 'The closure was declared.')
-        : q['hours']
-          ? t('Đã lưu giờ làm việc.', 'Working hours saved.')
-          : undefined
+        : q['cancelled']
+          ? t('Đã hủy công bố tạm ngừng làm việc.', 'The closure was cancelled.')
+          : q['hours']
+            ? t('Đã lưu giờ làm việc.', 'Working hours saved.')
+            : undefined
     return renderAdmin(req, reply, emptyForms(), { notice })
   })
 
@@ -673,6 +695,23 @@ export function registerCalendarPages(appIn: FastifyInstance, deps: CalendarDeps
     }
     return reply.redirect('/admin/lich-lam-viec?closed=1', 303)
   })
+
+  app.post(
+    '/admin/lich-lam-viec/tam-ngung/:id/huy',
+    { schema: { hide: true, params: z.object({ id: z.string().uuid() }), body: Form }, preHandler: admin },
+    async (req, reply) => {
+      try {
+        await cancelClosure(deps, actorOf(req), req.params.id, req.body['reason'] ?? '')
+      } catch (e) {
+        const f = fieldsOf(e)
+        if (!f) throw e
+        const forms = emptyForms()
+        forms.cancel = { id: req.params.id, errors: f }
+        return renderAdmin(req, reply, forms, { status: 400 })
+      }
+      return reply.redirect('/admin/lich-lam-viec?cancelled=1', 303)
+    },
+  )
 
   app.post('/admin/lich-lam-viec/gio-lam-viec', { schema: { hide: true, body: Form }, preHandler: admin }, async (req, reply) => {
     const t = (vi: string, en: string) => tr(req.lang, vi, en)

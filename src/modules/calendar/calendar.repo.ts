@@ -104,6 +104,9 @@ export async function writeNotes(q: Q, year: number, rows: readonly ScheduleDay[
 export interface ClosureRow extends Closure {
   declaredBy: string | null
   declaredAt: Date
+  /** Set when the closure was withdrawn; its days are working days again. */
+  cancelledAt: Date | null
+  cancelReason: string | null
 }
 
 function communesOf(v: unknown): string[] {
@@ -111,18 +114,41 @@ function communesOf(v: unknown): string[] {
   return Array.isArray(arr) ? arr.filter((x): x is string => typeof x === 'string') : []
 }
 
-export async function listClosures(q: Q, provinceCode: string): Promise<ClosureRow[]> {
-  const rows = await q
+/** The province's closures, newest first; cancelled ones only when asked (for the record). */
+export async function listClosures(q: Q, provinceCode: string, opts: { withCancelled?: boolean } = {}): Promise<ClosureRow[]> {
+  let query = q
     .selectFrom('calendarClosures')
-    .select(['id', 'dateFrom', 'dateTo', 'communes', 'reason', 'declaredBy', 'declaredAt'])
+    .select(['id', 'dateFrom', 'dateTo', 'communes', 'reason', 'declaredBy', 'declaredAt', 'cancelledAt', 'cancelReason'])
     .where('provinceCode', '=', provinceCode)
-    .orderBy('dateFrom', 'desc')
-    .orderBy('id')
-    .execute()
-  return rows.map((r) => ({ id: r.id, from: dayOf(r.dateFrom), to: dayOf(r.dateTo), communes: communesOf(r.communes), reason: r.reason, declaredBy: r.declaredBy, declaredAt: r.declaredAt }))
+  if (!opts.withCancelled) query = query.where('cancelledAt', 'is', null)
+  const rows = await query.orderBy('dateFrom', 'desc').orderBy('id').execute()
+  return rows.map((r) => ({
+    id: r.id,
+    from: dayOf(r.dateFrom),
+    to: dayOf(r.dateTo),
+    communes: communesOf(r.communes),
+    reason: r.reason,
+    declaredBy: r.declaredBy,
+    declaredAt: r.declaredAt,
+    cancelledAt: r.cancelledAt,
+    cancelReason: r.cancelReason,
+  }))
 }
 
-export async function insertClosure(trx: Trx, provinceCode: string, c: ClosureRow): Promise<void> {
+/** Marks an active closure cancelled; returns it, or undefined when there is no such active closure. */
+export async function cancelClosureRow(trx: Trx, provinceCode: string, id: string, by: string | null, at: Date, reason: string): Promise<ClosureRow | undefined> {
+  const r = await trx
+    .updateTable('calendarClosures')
+    .set({ cancelledBy: by, cancelledAt: at, cancelReason: reason })
+    .where('id', '=', id)
+    .where('provinceCode', '=', provinceCode)
+    .where('cancelledAt', 'is', null)
+    .returning(['id', 'dateFrom', 'dateTo', 'communes', 'reason', 'declaredBy', 'declaredAt', 'cancelledAt', 'cancelReason'])
+    .executeTakeFirst()
+  return r && { ...r, from: dayOf(r.dateFrom), to: dayOf(r.dateTo), communes: communesOf(r.communes) }
+}
+
+export async function insertClosure(trx: Trx, provinceCode: string, c: Omit<ClosureRow, 'cancelledAt' | 'cancelReason'>): Promise<void> {
   await trx
     .insertInto('calendarClosures')
     .values({ id: c.id, provinceCode, dateFrom: isoDateOf(c.from), dateTo: isoDateOf(c.to), communes: JSON.stringify(c.communes), reason: c.reason, declaredBy: c.declaredBy, declaredAt: c.declaredAt })

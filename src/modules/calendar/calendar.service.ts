@@ -1,11 +1,12 @@
 import crypto from 'node:crypto'
 import type { Clock } from '../../shared/clock.js'
 import { inTransaction, type Db, type Trx } from '../../shared/database.js'
-import { ValidationError } from '../../shared/errors.js'
+import { NotFoundError, ValidationError } from '../../shared/errors.js'
 import { appendOutboxEvent } from '../../shared/outbox.js'
 import { isOfficialSchedule, parseScheduleCsv, readBundledSchedules, type CsvProblem } from './calendar.csv.js'
 import { civilOf, dayNumberOf, isoDateOf, MAX_YEAR, MIN_YEAR } from './calendar.days.js'
 import {
+  cancelClosureRow,
   findScheduleMeta,
   findWorkingHours,
   insertChange,
@@ -286,6 +287,16 @@ export async function declareClosure(deps: CalendarDeps, actor: CalendarActor, i
     return recordChange(trx, deps, actor, { action: 'closure_declared', year: null, from: input.from, to: input.to, reason, communes, details: { closureId: id, communes } })
   })
   return { id, changeId }
+}
+
+/** Withdraws a declared closure (the storm passed, a mistake): its days are working days again. Recorded and announced. */
+export async function cancelClosure(deps: CalendarDeps, actor: CalendarActor, id: string, reasonIn: string): Promise<number> {
+  const reason = checkReason(reasonIn)
+  return inTransaction(deps.db, async (trx) => {
+    const c = await cancelClosureRow(trx, deps.provinceCode, id, actor.id, deps.clock.now(), reason)
+    if (!c) throw new NotFoundError('CALENDAR.CLOSURE_NOT_FOUND', 'Không có lần tạm ngừng đang hiệu lực này (có thể đã được hủy).', { id })
+    return recordChange(trx, deps, actor, { action: 'closure_cancelled', year: null, from: c.from, to: c.to, reason, communes: [...c.communes], details: { closureId: id, closureReason: c.reason } })
+  })
 }
 
 // ---- working hours -----------------------------------------------------------------------------

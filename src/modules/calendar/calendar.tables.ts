@@ -30,6 +30,9 @@ export interface CalendarClosuresTable {
   reason: string
   declaredBy: string | null
   declaredAt: Date
+  cancelledBy: Generated<string | null>
+  cancelledAt: Generated<Date | null>
+  cancelReason: Generated<string | null>
 }
 
 export interface CalendarSettingsTable {

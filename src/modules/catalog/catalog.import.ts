@@ -369,8 +369,9 @@ export async function applyProvinceList(
       partialLegalBasis: own.partialLegalBasis ?? ruled.partialLegalBasis ?? base.partialLegalBasis,
     }
     if (a.onlineLevel === 'partial' && !a.partialReason) {
-      issues.push({ line: row.line, code: row.code, message: 'partly online without a published reason (Decree 224/2026 Art. 14): online level left unset' })
-      a.onlineLevel = base.onlineLevel === 'partial' ? null : base.onlineLevel
+      issues.push({ line: row.line, code: row.code, message: 'partly online without a published reason (Decree 224/2026 Art. 14): online level not changed' })
+      a.onlineLevel = base.onlineLevel
+      a.partialReason = base.partialReason
     }
     if (a.onlineLevel !== 'partial') {
       a.partialReason = null

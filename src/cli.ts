@@ -5,6 +5,7 @@ import { migrateToLatest } from './app/migrate.js'
 import { seedDemo, seedReference } from './app/seed.js'
 import { serve } from './app/server.js'
 import { systemClock } from './shared/clock.js'
+import { runCatalogCommand } from './modules/catalog/index.js'
 
 const USAGE = `vidan <command>
 
@@ -12,6 +13,7 @@ Commands:
   serve            start the web server and background jobs
   migrate          bring the database schema up to date
   seed [--demo]    load reference data (and demo accounts with --demo; refused in production)
+  catalog …        import the national procedure records and the province's list (vidan catalog help)
 `
 
 async function main(argv: string[]): Promise<number> {
@@ -61,6 +63,16 @@ async function main(argv: string[]): Promise<number> {
         await h.close()
       }
       return 0
+    }
+    case 'catalog': {
+      const h = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir })
+      try {
+        await migrateToLatest(h.db)
+        const progress = { write: (s: string) => void process.stderr.write(s), tty: process.stderr.isTTY === true }
+        return await runCatalogCommand(rest, { db: h.db, clock: systemClock, out: (line) => console.log(line), progress })
+      } finally {
+        await h.close()
+      }
     }
     default:
       console.log(USAGE)

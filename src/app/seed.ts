@@ -1,6 +1,7 @@
 import type { Clock } from '../shared/clock.js'
 import type { Db } from '../shared/database.js'
 import { seedCalendar } from '../modules/calendar/index.js'
+import { seedCatalog } from '../modules/catalog/index.js'
 import { seedDemoStaff, type DemoCredential } from '../modules/identity/index.js'
 import { seedOrganisation } from '../modules/org/index.js'
 
@@ -8,6 +9,7 @@ import { seedOrganisation } from '../modules/org/index.js'
 export async function seedReference(db: Db): Promise<void> {
   await seedOrganisation(db)
   await seedCalendar(db)
+  await seedCatalog(db)
 }
 
 /** Reference data plus demo accounts. Never called in production mode. */

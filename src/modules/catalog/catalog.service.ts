@@ -1,0 +1,446 @@
+import crypto from 'node:crypto'
+import { sql } from 'kysely'
+import { z } from 'zod'
+import type { Clock } from '../../shared/clock.js'
+import { inTransaction, type Db, type Trx } from '../../shared/database.js'
+import { ConcurrentUpdateError, NotFoundError, ValidationError } from '../../shared/errors.js'
+import { appendOutboxEvent } from '../../shared/outbox.js'
+import { listAgencies } from '../org/index.js'
+import {
+  addTerms,
+  countProcedures,
+  findCurrentHashes,
+  findHead,
+  findVersion,
+  findVersionInForce,
+  listAgencyLabels,
+  listByAgency,
+  listFields,
+  listVersions,
+  searchProcedures as searchRows,
+  writeVersionsAndHeads,
+  type HeadRow,
+  type NewVersionRow,
+  type VersionRow,
+} from './catalog.repo.js'
+import {
+  AgencyAssignment,
+  COMMUNE_RULES,
+  Level,
+  ProcedureContent,
+  Subject,
+  type FacetValue,
+  type OnlineLevel,
+  type ProcedureDto,
+  type ProcedureEdit,
+  type SearchQuery,
+  type SearchResultDto,
+} from './catalog.schemas.js'
+import type { Lang } from '../../shared/i18n.js'
+import { facetLabel } from './catalog.labels.js'
+
+export interface CatalogDeps {
+  db: Db
+  clock: Clock
+}
+
+export class ProcedureNotFoundError extends NotFoundError {
+  constructor(code: string) {
+    super('CATALOG.PROCEDURE_NOT_FOUND', `Không tìm thấy thủ tục hành chính mã ${code}.`, { code })
+  }
+}
+
+export class NoVersionInForceError extends NotFoundError {
+  constructor(code: string, at: Date) {
+    super('CATALOG.NO_VERSION_IN_FORCE', `Thủ tục ${code} chưa được công bố vào thời điểm ${at.toISOString()}.`, { code, at: at.toISOString() })
+  }
+}
+
+/** What one version says; `write` turns drafts into versions when they differ from the current one. */
+export interface VersionDraft {
+  code: string
+  name: string
+  field: string
+  levels: Level[]
+  subjects: Subject[]
+  inProvince: boolean
+  onlineLevel: OnlineLevel | null
+  partialReason: string | null
+  partialLegalBasis: string | null
+  agencies: AgencyAssignment[]
+  content: ProcedureContent
+  duePublishBy: Date | null
+}
+
+export interface WriteMeta {
+  source: 'seed' | 'national-import' | 'province-import' | 'edit'
+  changeNote: string | null
+  createdBy: string | null
+  at: Date
+  /** When the versions count as published; defaults to `at`. */
+  publishedAt?: Date
+}
+
+export interface WriteCounts {
+  created: number
+  changed: number
+  unchanged: number
+}
+
+/** JSON with object keys sorted, so equal content hashes equally whatever built it. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`
+  if (v instanceof Date) return JSON.stringify(v.toISOString())
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`
+  }
+  return JSON.stringify(v ?? null)
+}
+
+function hashDraft(d: VersionDraft): string {
+  return crypto.createHash('sha256').update(canonicalJson(d)).digest('hex')
+}
+
+const MAX_SEARCH_TEXT = 1200
+
+/**
+ * The words of the document and result names, each once, in order of first use: the third
+ * tier of search. Kept short so the indexed row stays small (no out-of-line storage to read).
+ */
+export function searchTextOf(content: ProcedureContent): string {
+  const words = new Set<string>()
+  const add = (text: string) => {
+    for (const w of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w.length > 1) words.add(w)
+  }
+  for (const c of content.cases) for (const d of c.documents) if (d.originals + d.copies > 0) add(d.name)
+  for (const r of content.results) add(r.name)
+  let out = ''
+  for (const w of words) {
+    if (out.length + w.length + 1 > MAX_SEARCH_TEXT) break
+    out += (out ? ' ' : '') + w
+  }
+  return out
+}
+
+/**
+ * Writes each draft as a new version unless it equals the current one. Versions are numbered
+ * from the current version; a version is never published before the one it follows, so the
+ * version in force at any instant is well defined even if a clock is behind.
+ */
+export async function writeDrafts(
+  trx: Trx,
+  drafts: VersionDraft[],
+  meta: WriteMeta,
+  onProgress?: (done: number, total: number) => void,
+): Promise<WriteCounts & { written: { code: string; version: number }[] }> {
+  const current = await findCurrentHashes(
+    trx,
+    drafts.map((d) => d.code),
+  )
+  const previousPublished = new Map<string, Date>()
+  if (current.size) {
+    const codes = [...current.keys()]
+    for (let i = 0; i < codes.length; i += 1000) {
+      const rows = await trx
+        .selectFrom('catalogProcedureVersions as v')
+        .innerJoin('catalogProcedures as p', (j) => j.onRef('p.code', '=', 'v.code').onRef('p.currentVersion', '=', 'v.version'))
+        .select(['v.code', 'v.publishedAt'])
+        .where('v.code', 'in', codes.slice(i, i + 1000))
+        .orderBy('v.code')
+        .execute()
+      for (const r of rows) previousPublished.set(r.code, r.publishedAt)
+    }
+  }
+  const counts: WriteCounts = { created: 0, changed: 0, unchanged: 0 }
+  const written: { code: string; version: number }[] = []
+  const batch = 250
+  for (let i = 0; i < drafts.length; i += batch) {
+    const versions: NewVersionRow[] = []
+    const heads: HeadRow[] = []
+    for (const d of drafts.slice(i, i + batch)) {
+      const hash = hashDraft(d)
+      const cur = current.get(d.code)
+      if (cur && cur.hash === hash) {
+        counts.unchanged++
+        continue
+      }
+      const version = (cur?.version ?? 0) + 1
+      if (cur) counts.changed++
+      else counts.created++
+      const prev = previousPublished.get(d.code)
+      const wanted = meta.publishedAt ?? meta.at
+      const publishedAt = prev && prev > wanted ? prev : wanted
+      versions.push({
+        code: d.code,
+        version,
+        name: d.name,
+        field: d.field,
+        levels: d.levels,
+        subjects: d.subjects,
+        inProvince: d.inProvince,
+        onlineLevel: d.onlineLevel,
+        partialReason: d.partialReason,
+        partialLegalBasis: d.partialLegalBasis,
+        agencies: JSON.stringify(d.agencies),
+        content: JSON.stringify(d.content),
+        contentHash: hash,
+        source: meta.source,
+        changeNote: meta.changeNote,
+        publishedAt,
+        duePublishBy: d.duePublishBy,
+        createdAt: meta.at,
+        createdBy: meta.createdBy,
+      })
+      heads.push({
+        code: d.code,
+        currentVersion: version,
+        inProvince: d.inProvince,
+        name: d.name,
+        field: d.field,
+        levels: d.levels,
+        subjects: d.subjects,
+        onlineLevel: d.onlineLevel,
+        agencyRefs: [...new Set(d.agencies.map((a) => a.ref))].sort(),
+        searchText: searchTextOf(d.content),
+        updatedAt: meta.at,
+      })
+      current.set(d.code, { version, hash })
+      written.push({ code: d.code, version })
+    }
+    await writeVersionsAndHeads(trx, versions, heads)
+    await addTerms(
+      trx,
+      heads.map((h) => h.code),
+    )
+    onProgress?.(Math.min(i + batch, drafts.length), drafts.length)
+  }
+  return { ...counts, written }
+}
+
+/** The current version of each code as a draft (to merge an import into). */
+export async function currentDrafts(trx: Trx, codes: string[]): Promise<Map<string, VersionDraft>> {
+  const out = new Map<string, VersionDraft>()
+  for (let i = 0; i < codes.length; i += 500) {
+    const part = codes.slice(i, i + 500)
+    if (!part.length) continue
+    const rows = await trx
+      .selectFrom('catalogProcedureVersions as v')
+      .innerJoin('catalogProcedures as p', (j) => j.onRef('p.code', '=', 'v.code').onRef('p.currentVersion', '=', 'v.version'))
+      .selectAll('v')
+      .where('v.code', 'in', part)
+      .orderBy('v.code')
+      .execute()
+    for (const r of rows) out.set(r.code, draftOf(r))
+  }
+  return out
+}
+
+function draftOf(r: VersionRow): VersionDraft {
+  return {
+    code: r.code,
+    name: r.name,
+    field: r.field,
+    levels: z.array(Level).parse(r.levels),
+    subjects: z.array(Subject).parse(r.subjects),
+    inProvince: r.inProvince,
+    onlineLevel: r.onlineLevel,
+    partialReason: r.partialReason,
+    partialLegalBasis: r.partialLegalBasis,
+    agencies: z.array(AgencyAssignment).parse(r.agencies),
+    content: ProcedureContent.parse(r.content),
+    duePublishBy: r.duePublishBy,
+  }
+}
+
+// ---- reading -------------------------------------------------------------------------------
+
+const isRule = (ref: string) => (COMMUNE_RULES as readonly string[]).includes(ref)
+
+async function toDto(db: Db, row: VersionRow, latestVersion: number): Promise<ProcedureDto> {
+  const d = draftOf(row)
+  const known = new Map((await listAgencies(db)).map((a) => [a.id, a.name]))
+  return {
+    code: d.code,
+    version: row.version,
+    latestVersion,
+    name: d.name,
+    field: d.field,
+    levels: d.levels,
+    subjects: d.subjects,
+    inProvince: d.inProvince,
+    onlineLevel: d.onlineLevel,
+    partialReason: d.partialReason,
+    partialLegalBasis: d.partialLegalBasis,
+    agencies: d.agencies.map((a) => ({ ref: a.ref, role: a.role, name: known.get(a.ref) ?? a.label, knownToOrg: isRule(a.ref) || known.has(a.ref) })),
+    publishedAt: row.publishedAt.toISOString(),
+    duePublishBy: row.duePublishBy?.toISOString() ?? null,
+    source: row.source,
+    changeNote: row.changeNote,
+    content: d.content,
+  }
+}
+
+/**
+ * A procedure as published: the current version, a given version, or the version in force at
+ * an instant (what a dossier received at that instant follows).
+ */
+export async function getProcedure(deps: CatalogDeps, code: string, opts: { version?: number; at?: Date } = {}): Promise<ProcedureDto> {
+  const head = await findHead(deps.db, code)
+  if (!head) throw new ProcedureNotFoundError(code)
+  let row: VersionRow | undefined
+  if (opts.version !== undefined) {
+    row = await findVersion(deps.db, code, opts.version)
+    if (!row) throw new NotFoundError('CATALOG.VERSION_NOT_FOUND', `Thủ tục ${code} không có phiên bản ${opts.version}.`, { code, version: opts.version })
+  } else if (opts.at) {
+    row = await findVersionInForce(deps.db, code, opts.at)
+    if (!row) throw new NoVersionInForceError(code, opts.at)
+  } else {
+    row = await findVersion(deps.db, code, head.currentVersion)
+  }
+  if (!row) throw new ProcedureNotFoundError(code)
+  return toDto(deps.db, row, head.currentVersion)
+}
+
+/** Finds the version a dossier received at `at` must follow, or undefined. */
+export async function findVersionInForceAt(deps: CatalogDeps, code: string, at: Date): Promise<{ code: string; version: number } | undefined> {
+  const row = await findVersionInForce(deps.db, code, at)
+  return row ? { code: row.code, version: row.version } : undefined
+}
+
+export async function listProcedureVersions(deps: CatalogDeps, code: string) {
+  if (!(await findHead(deps.db, code))) throw new ProcedureNotFoundError(code)
+  return (await listVersions(deps.db, code)).map((v) => ({
+    version: v.version,
+    name: v.name,
+    onlineLevel: v.onlineLevel,
+    publishedAt: v.publishedAt.toISOString(),
+    duePublishBy: v.duePublishBy?.toISOString() ?? null,
+    publishedOnTime: v.duePublishBy ? v.publishedAt.getTime() <= v.duePublishBy.getTime() : null,
+    source: v.source,
+    changeNote: v.changeNote,
+    createdBy: v.createdBy,
+  }))
+}
+
+const FACET_DIMS = ['field', 'level', 'agency', 'subject', 'online'] as const
+
+/** Search with filters and counts per filter value; facet labels in the reader's language. */
+export async function searchCatalog(deps: CatalogDeps, q: SearchQuery, lang: Lang = 'vi'): Promise<SearchResultDto> {
+  const r = await searchRows(deps.db, q)
+  const agencyNames = r.facets.some((f) => f.dim === 'agency') ? await agencyNameMap(deps.db) : new Map<string, string>()
+  const facets = Object.fromEntries(FACET_DIMS.map((d) => [d, [] as FacetValue[]])) as Record<(typeof FACET_DIMS)[number], FacetValue[]>
+  for (const f of r.facets) {
+    const label = f.dim === 'agency' && !isRule(f.value) ? (agencyNames.get(f.value) ?? f.value) : facetLabel(f.dim, f.value, lang)
+    facets[f.dim].push({ value: f.value, label, count: Number(f.n) })
+  }
+  return {
+    items: r.rows.map((x) => ({
+      code: x.code,
+      name: x.name,
+      field: x.field,
+      levels: x.levels,
+      subjects: x.subjects,
+      onlineLevel: x.onlineLevel,
+      inProvince: x.inProvince,
+      version: x.currentVersion,
+    })),
+    total: r.total,
+    page: q.page,
+    pageSize: q.pageSize,
+    facets,
+  }
+}
+
+/** Names for agency references: org's names first, else the labels published with procedures. */
+export async function agencyNameMap(db: Db): Promise<Map<string, string>> {
+  const labels = await listAgencyLabels(db)
+  for (const a of await listAgencies(db)) labels.set(a.id, a.name)
+  return labels
+}
+
+export async function listCatalogFields(deps: CatalogDeps, scope: 'province' | 'national' = 'province') {
+  return listFields(deps.db, scope)
+}
+
+export async function listAgencyProcedures(deps: CatalogDeps, agency: string) {
+  return listByAgency(deps.db, agency)
+}
+
+export async function catalogIsEmpty(db: Db): Promise<boolean> {
+  return (await countProcedures(db)) === 0
+}
+
+// ---- editing -------------------------------------------------------------------------------
+
+/**
+ * An administrator's edit: publishes a new version (the old one stays readable), checks the
+ * expected version, and announces it on the outbox in the same transaction.
+ */
+export async function editProcedure(deps: CatalogDeps, code: string, edit: ProcedureEdit, actorId: string): Promise<ProcedureDto> {
+  const known = new Set((await listAgencies(deps.db)).map((a) => a.id))
+  const result = await inTransaction(deps.db, async (trx) => {
+    const head = await trx.selectFrom('catalogProcedures').select(['currentVersion']).where('code', '=', code).forUpdate().executeTakeFirst()
+    if (!head) throw new ProcedureNotFoundError(code)
+    if (head.currentVersion !== edit.expectedVersion) throw new ConcurrentUpdateError('procedure', code)
+    const cur = (await currentDrafts(trx, [code])).get(code)
+    if (!cur) throw new ProcedureNotFoundError(code)
+    const next: VersionDraft = {
+      ...cur,
+      name: edit.name ?? cur.name,
+      field: edit.field ?? cur.field,
+      onlineLevel: edit.onlineLevel !== undefined ? edit.onlineLevel : cur.onlineLevel,
+      partialReason: edit.partialReason !== undefined ? edit.partialReason : cur.partialReason,
+      partialLegalBasis: edit.partialLegalBasis !== undefined ? edit.partialLegalBasis : cur.partialLegalBasis,
+      agencies: edit.agencies ?? cur.agencies,
+      duePublishBy: edit.duePublishBy !== undefined ? (edit.duePublishBy ? new Date(edit.duePublishBy) : null) : cur.duePublishBy,
+      content: {
+        ...cur.content,
+        conditions: edit.conditions !== undefined ? edit.conditions : cur.content.conditions,
+        local:
+          edit.localTime !== undefined || edit.localFee !== undefined
+            ? {
+                time: edit.localTime !== undefined ? edit.localTime : (cur.content.local?.time ?? null),
+                fee: edit.localFee !== undefined ? edit.localFee : (cur.content.local?.fee ?? null),
+                note: cur.content.local?.note ?? null,
+              }
+            : cur.content.local,
+      },
+    }
+    const problems: Record<string, string[]> = {}
+    if (next.onlineLevel === 'partial' && !next.partialReason) problems['partialReason'] = ['Thủ tục một phần phải công bố lý do (Nghị định 224/2026, Điều 14).']
+    if (next.onlineLevel !== 'partial') {
+      next.partialReason = null
+      next.partialLegalBasis = null
+    }
+    const unknown = next.agencies.filter((a) => !isRule(a.ref) && !known.has(a.ref)).map((a) => a.ref)
+    if (unknown.length) problems['agencies'] = [`Cơ quan chưa có trong danh mục tổ chức: ${unknown.join(', ')}.`]
+    if (Object.keys(problems).length) throw new ValidationError('CATALOG.INVALID_EDIT', 'Chưa lưu được thay đổi, xem lỗi từng mục.', { fields: problems })
+    const w = await writeDrafts(trx, [next], { source: 'edit', changeNote: edit.changeNote, createdBy: actorId, at: deps.clock.now() })
+    const written = w.written[0]
+    if (!written) throw new ValidationError('CATALOG.NO_CHANGE', 'Nội dung không thay đổi so với phiên bản hiện hành.')
+    await appendOutboxEvent(trx, {
+      topic: 'catalog.procedure_version_published',
+      aggregateType: 'procedure',
+      aggregateId: code,
+      actorId,
+      payload: { code, version: written.version, changeNote: edit.changeNote },
+    })
+    return written
+  })
+  return getProcedure(deps, code, { version: result.version })
+}
+
+/** Records a bulk change (import, seed) as one event, in its transaction. */
+export async function announceImport(trx: Trx, kind: string, counts: WriteCounts, actorId: string | null): Promise<void> {
+  await appendOutboxEvent(trx, { topic: 'catalog.imported', aggregateType: 'catalog', aggregateId: kind, actorId, payload: { kind, ...counts } })
+}
+
+/** Rows of the head table, for the demo and tests: how many procedures apply in the province. */
+export async function countInProvince(db: Db): Promise<number> {
+  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM catalog_procedures WHERE in_province`.execute(db)
+  return Number(r.rows[0]?.n ?? 0)
+}

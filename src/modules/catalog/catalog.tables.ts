@@ -1,0 +1,57 @@
+import type { Generated } from 'kysely'
+
+export interface CatalogProceduresTable {
+  code: string
+  currentVersion: number
+  inProvince: Generated<boolean>
+  unpublishedAt: Date | null
+  name: string
+  field: string
+  levels: string[]
+  subjects: string[]
+  onlineLevel: 'full' | 'partial' | 'none' | null
+  agencyRefs: Generated<string[]>
+  searchText: Generated<string>
+  nameFolded: Generated<string>
+  fieldFolded: Generated<string>
+  nameWords: Generated<string[]>
+  fieldWords: Generated<string[]>
+  searchWords: Generated<string[]>
+  updatedAt: Date
+}
+
+export interface CatalogProcedureVersionsTable {
+  code: string
+  version: number
+  name: string
+  field: string
+  levels: string[]
+  subjects: string[]
+  inProvince: boolean
+  onlineLevel: 'full' | 'partial' | 'none' | null
+  partialReason: string | null
+  partialLegalBasis: string | null
+  /** AgencyAssignment[] as JSON text on write, parsed value on read. */
+  agencies: unknown
+  /** ProcedureContent as JSON text on write, parsed value on read. */
+  content: unknown
+  contentHash: string
+  source: string
+  changeNote: string | null
+  publishedAt: Date
+  duePublishBy: Date | null
+  createdAt: Date
+  createdBy: string | null
+}
+
+export interface CatalogTermsTable {
+  term: string
+}
+
+declare module '../../shared/database.js' {
+  interface Database {
+    catalogTerms: CatalogTermsTable
+    catalogProcedures: CatalogProceduresTable
+    catalogProcedureVersions: CatalogProcedureVersionsTable
+  }
+}

@@ -6,6 +6,7 @@ import { seedDemo, seedReference } from './app/seed.js'
 import { serve } from './app/server.js'
 import { systemClock } from './shared/clock.js'
 import { runCatalogCommand } from './modules/catalog/index.js'
+import { verifyAllChains } from './modules/dossiers/index.js'
 
 const USAGE = `vidan <command>
 
@@ -14,6 +15,7 @@ Commands:
   migrate          bring the database schema up to date
   seed [--demo]    load reference data (and demo accounts with --demo; refused in production)
   catalog …        import the national procedure records and the province's list (vidan catalog help)
+  audit verify     check every dossier's event hash chain; names the first broken link
 `
 
 async function main(argv: string[]): Promise<number> {
@@ -73,6 +75,25 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await h.close()
       }
+    }
+    case 'audit': {
+      if (rest[0] !== 'verify') {
+        console.log(USAGE)
+        return 2
+      }
+      const h = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir })
+      try {
+        const r = await verifyAllChains(h.db)
+        if (r.firstBreak) {
+          const b = r.firstBreak
+          console.error(`audit: BROKEN at dossier ${b.dossierCode ?? b.dossierId}: ${b.kind} at event seq ${b.seq}${'eventId' in b ? ` (event id ${b.eventId})` : ''}; checked ${r.dossiersChecked} dossiers, ${r.eventsChecked} events before it`)
+          return 1
+        }
+        console.log(`audit: OK, ${r.dossiersChecked} dossiers and ${r.eventsChecked} events, every chain intact`)
+      } finally {
+        await h.close()
+      }
+      return 0
     }
     default:
       console.log(USAGE)

@@ -18,6 +18,8 @@ export const Config = z.object({
   /** Failed logins in a row that lock an account, and for how long. */
   VIDAN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(3).max(100).default(10),
   VIDAN_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Login attempts per minute from one address (all accounts together). */
+  VIDAN_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Province the deployment serves (GSO code). Cà Mau is 96. */
   VIDAN_PROVINCE_CODE: z.string().regex(/^\d{2}$/).default('96'),
 })

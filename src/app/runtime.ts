@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import type { Clock } from '../shared/clock.js'
 import type { Db } from '../shared/database.js'
+import type { Job } from '../shared/module.js'
 import { createStaffAuth, type IdentitySettings } from '../modules/identity/index.js'
 import { buildApp } from './build-app.js'
 import type { Config } from './config.js'
@@ -12,7 +13,16 @@ export function identitySettings(config: Config): IdentitySettings {
     sessionIdleMinutes: config.VIDAN_SESSION_IDLE_MINUTES,
     maxFailedLogins: config.VIDAN_LOGIN_MAX_FAILURES,
     lockMinutes: config.VIDAN_LOGIN_LOCK_MINUTES,
+    loginRatePerMinute: config.VIDAN_LOGIN_RATE_PER_MINUTE,
   }
+}
+
+/** Every module's background jobs, with the same dependencies the routes get. */
+export function collectJobs(opts: { config: Config; db: Db; clock: Clock }): Job[] {
+  const settings = identitySettings(opts.config)
+  const auth = createStaffAuth({ db: opts.db, clock: opts.clock }, settings)
+  const deps = { db: opts.db, clock: opts.clock, guards: auth.guards, provinceCode: opts.config.VIDAN_PROVINCE_CODE, mode: opts.config.VIDAN_MODE }
+  return allModules({ identity: settings, secureCookies: false }).flatMap((m) => m.jobs?.(deps) ?? [])
 }
 
 /** Wires modules, auth and the HTTP app over an open database. Used by the server and the tests. */

@@ -3,7 +3,8 @@ import { disableDemoAccounts } from '../modules/identity/index.js'
 import type { Config } from './config.js'
 import { openDatabase } from './db.js'
 import { migrateToLatest } from './migrate.js'
-import { createWebApp, identitySettings } from './runtime.js'
+import { startJobs } from './jobs.js'
+import { collectJobs, createWebApp, identitySettings } from './runtime.js'
 import { seedDemo, seedReference } from './seed.js'
 
 /** `vidan serve`: open the database, migrate, seed, listen. Returns a stop function. */
@@ -40,11 +41,13 @@ export async function serve(config: Config): Promise<{ url: string; stop: () => 
     },
   })
   const url = await app.listen({ port: config.PORT, host: config.HOST })
+  const stopJobs = startJobs(collectJobs({ config, db: handle.db, clock }), app.log)
   const backend = handle.backend === 'pglite' ? `embedded PGlite at ${config.dataDir}` : 'PostgreSQL'
   console.log(`Vì Dân ready at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT} (${backend}, ${config.VIDAN_MODE} mode) in ${Math.round(performance.now() - started)} ms`)
   let stopping: Promise<void> | undefined
   const stop = () =>
     (stopping ??= (async () => {
+      await stopJobs()
       await app.close()
       await handle.close()
     })())

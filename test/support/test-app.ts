@@ -20,7 +20,8 @@ export interface TestApp {
 /** One app over one fresh database; create it in beforeAll, once per test file. */
 export async function createTestApp(opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApp> {
   const handle = await createTestDatabase()
-  const config = loadConfig({ VIDAN_MODE: 'demo', LOG_LEVEL: 'silent', ...opts.env })
+  // Every test request comes from one address: the login rate limit is lifted unless a test sets it.
+  const config = loadConfig({ VIDAN_MODE: 'demo', LOG_LEVEL: 'silent', VIDAN_LOGIN_RATE_PER_MINUTE: '100000', ...opts.env })
   const clock = opts.clock ?? systemClock
   const app = await createWebApp({ config, db: handle.db, clock })
   await app.ready()
@@ -85,7 +86,8 @@ export class Browser {
   }
 
   async login(username: string, password: string) {
-    return this.postForm('/staff/login', { username, password })
+    const token = (await this.get('/api/v1/csrf-token')).json().token as string
+    return this.postForm('/staff/login', { username, password }, { csrf: token })
   }
 }
 

@@ -28,3 +28,6 @@ export { ProcedureNotFoundError, NoVersionInForceError } from './catalog.service
 /** Public shapes: the procedure, its code, its online level. */
 export type { ProcedureDto, OnlineLevel, ProcedureContent } from './catalog.schemas.js'
 export { ProcedureCode } from './catalog.schemas.js'
+
+/** The province's published procedures (code, name, field), ordered by name. */
+export { listProvinceProcedures } from './catalog.list.js'

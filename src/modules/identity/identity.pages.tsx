@@ -60,6 +60,17 @@ export function StaffHomePage(p: { lang: Lang; principal: StaffPrincipal }) {
       <h2>{t('Việc có thể làm', 'What you can do')}</h2>
       <ul>
         <li>
+          <a href="/staff/ho-so">{t('Hồ sơ của đơn vị và của tôi', 'Dossiers of my unit and mine')}</a>
+        </li>
+        {me.role === 'counter_officer' ? (
+          <li>
+            <a href="/staff/tiep-nhan">{t('Tiếp nhận hồ sơ', 'Receive a dossier')}</a>
+          </li>
+        ) : null}
+        <li>
+          <a href="/staff/so-theo-doi">{t('Sổ theo dõi hồ sơ', 'Dossier register')}</a>
+        </li>
+        <li>
           <a href="/staff/password">{t('Đổi mật khẩu', 'Change password')}</a>
         </li>
         {me.role === 'admin' ? (

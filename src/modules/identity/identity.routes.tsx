@@ -115,7 +115,7 @@ export function identityModule(settings: IdentitySettings, secureCookies: boolea
         '/staff/login',
         {
           schema: { hide: true, body: z.object({ username: z.string().max(100).default(''), password: z.string().max(200).default(''), next: z.string().max(500).optional() }) },
-          config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+          config: { rateLimit: { max: settings.loginRatePerMinute ?? 30, timeWindow: '1 minute' } },
         },
         async (req, reply) => {
           const { username, password, next } = req.body

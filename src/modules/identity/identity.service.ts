@@ -12,6 +12,8 @@ export interface IdentitySettings {
   sessionIdleMinutes: number
   maxFailedLogins: number
   lockMinutes: number
+  /** Login attempts per minute from one address; unset means 30. */
+  loginRatePerMinute?: number
 }
 
 export interface IdentityDeps {

@@ -57,6 +57,11 @@ export function Layout(p: LayoutProps) {
                     {t('Trang chủ', 'Home')}
                   </a>
                 </li>
+                <li>
+                  <a href="/tra-cuu" aria-current={p.path === '/tra-cuu' ? 'page' : undefined}>
+                    {t('Tra cứu hồ sơ', 'Track a dossier')}
+                  </a>
+                </li>
                 {p.principal ? (
                   <li>
                     <a href="/staff" aria-current={p.path === '/staff' ? 'page' : undefined}>

@@ -1,0 +1,651 @@
+import crypto from 'node:crypto'
+import type { StaffPrincipal, StaffRole } from '../../shared/auth.js'
+import type { Clock } from '../../shared/clock.js'
+import { inTransaction, type Db, type Trx } from '../../shared/database.js'
+import { DomainError, ForbiddenError, ValidationError } from '../../shared/errors.js'
+import { computeDue, countWorkingDaysBetween, getCalendarSnapshot, type DueResult, type Pause } from '../calendar/index.js'
+import { findStaffMember, listActiveStaff, parseIdentityNumber } from '../identity/index.js'
+import { findAgencyById, type Agency } from '../org/index.js'
+import { formatDossierCode } from './dossier.code.js'
+import { allowedActions, nextStatus, RULES, type DossierAction, type DossierStatus, type Rule } from './dossier.machine.js'
+import { resolveProcedure, type DossierChannel, type Limit, type ProcedureSnapshot } from './dossier.procedure.js'
+import {
+  allocateDossierSeq,
+  getDossier,
+  insertDossier,
+  saveTransition,
+  SYSTEM_ACTOR,
+  type Actor,
+  type DossierPatch,
+  type DossierRow,
+  type EventInput,
+} from './dossier.repo.js'
+import type { DocumentLine, PersonJson } from './dossier.tables.js'
+
+export interface DossierSettings {
+  /** A6: how many working days before the due time a dossier is "at risk". */
+  atRiskWorkingDays: number
+  /** A6: how many times the appointment may be moved by an apology. */
+  maxReschedules: number
+}
+
+export const DEFAULT_DOSSIER_SETTINGS: DossierSettings = { atRiskWorkingDays: 1, maxReschedules: 1 }
+
+export interface DossierDeps {
+  db: Db
+  clock: Clock
+  provinceCode: string
+  settings?: DossierSettings
+}
+
+const settingsOf = (d: DossierDeps) => d.settings ?? DEFAULT_DOSSIER_SETTINGS
+
+export function actorOf(p: StaffPrincipal): Actor {
+  return { id: p.accountId, name: p.fullName, role: p.role, agencyId: p.agencyId }
+}
+
+// ---- who may do what ------------------------------------------------------------------------
+
+/** Roles allowed per action; agency checks follow in `authorize`. */
+const ROLES: Record<DossierAction, readonly (StaffRole | 'system')[]> = {
+  submit: ['counter_officer'],
+  request_supplement_intake: ['counter_officer'],
+  supplement_intake: ['counter_officer'],
+  refuse: ['counter_officer'],
+  receive: ['counter_officer'],
+  assign: ['agency_leader'],
+  reassign: ['agency_leader'],
+  transfer: ['processing_officer', 'agency_leader'],
+  consult: ['processing_officer', 'agency_leader'],
+  answer_consultation: ['processing_officer', 'agency_leader'],
+  submit_for_approval: ['processing_officer'],
+  request_supplement: ['processing_officer', 'agency_leader'],
+  receive_supplement: ['counter_officer', 'processing_officer'],
+  request_payment: ['processing_officer', 'agency_leader'],
+  confirm_payment: ['counter_officer', 'processing_officer'],
+  approve: ['agency_leader'],
+  reject: ['agency_leader'],
+  return_result: ['counter_officer'],
+  withdraw: ['counter_officer'],
+  stop: ['agency_leader'],
+  draft_apology: ['processing_officer'],
+  approve_apology: ['agency_leader'],
+  return_apology: ['agency_leader'],
+  mark_at_risk: ['system'],
+  mark_late: ['system'],
+  recompute_due: ['system'],
+}
+
+/** The agency whose staff may act: the receiving side for intake and return, else the current handler's. */
+function actingAgencyOf(d: DossierRow, action: DossierAction): string[] {
+  switch (action) {
+    case 'submit':
+    case 'request_supplement_intake':
+    case 'supplement_intake':
+    case 'refuse':
+    case 'receive':
+    case 'return_result':
+    case 'withdraw':
+      return [d.receivingAgencyId, d.competentAgencyId]
+    case 'receive_supplement':
+    case 'confirm_payment':
+      return [d.receivingAgencyId, d.currentAgencyId]
+    case 'approve':
+    case 'reject':
+    case 'approve_apology':
+    case 'return_apology':
+    case 'stop':
+      return [d.competentAgencyId]
+    default:
+      return [d.currentAgencyId]
+  }
+}
+
+function mayAct(p: StaffPrincipal, d: DossierRow, action: DossierAction): boolean {
+  if (!ROLES[action].includes(p.role)) return false
+  if (!actingAgencyOf(d, action).includes(p.agencyId)) return false
+  // A processing officer works on the dossiers assigned to them.
+  if (p.role === 'processing_officer' && ['submit_for_approval', 'draft_apology', 'request_supplement', 'request_payment', 'transfer', 'consult'].includes(action)) {
+    return d.currentAssigneeId === p.accountId
+  }
+  return true
+}
+
+/** What this officer may do to this dossier now: the lifecycle's allowed actions that their role and agency permit. */
+export function actionsFor(p: StaffPrincipal, d: DossierRow): DossierAction[] {
+  return allowedActions(d.status).filter((a) => mayAct(p, d, a))
+}
+
+function authorize(p: StaffPrincipal, d: DossierRow, action: DossierAction) {
+  nextStatus(d.status, action) // lifecycle first: 409 naming the allowed actions
+  if (!mayAct(p, d, action)) throw new ForbiddenError('Bạn không có quyền thực hiện thao tác này đối với hồ sơ.', 'DOSSIER.FORBIDDEN')
+}
+
+function requireReason(action: DossierAction, reason: string | undefined): string | undefined {
+  const rule: Rule = RULES[action]
+  if (rule.reasonRequired && !reason?.trim()) {
+    throw new ValidationError('DOSSIER.REASON_REQUIRED', 'Cần ghi rõ lý do.', { fields: { reason: ['Cần ghi rõ lý do.'] } })
+  }
+  return reason?.trim()
+}
+
+// ---- clock ----------------------------------------------------------------------------------
+
+async function calendarFor(trx: Trx, deps: DossierDeps, communeCode: string | null) {
+  return getCalendarSnapshot(trx, { provinceCode: deps.provinceCode, communeCode: communeCode ?? undefined })
+}
+
+async function closedPauses(trx: Trx, dossierId: string): Promise<Pause[]> {
+  const rows = await trx.selectFrom('dossierPauses').selectAll().where('dossierId', '=', dossierId).where('toAt', 'is not', null).orderBy('seq').execute()
+  return rows.map((r) => ({ from: r.fromAt, to: r.toAt!, reason: r.reason, mode: r.mode }))
+}
+
+async function dueOf(trx: Trx, deps: DossierDeps, d: { communeCode: string | null; receivedAt: Date; limitAmount: number; limitUnit: string; id?: string }): Promise<DueResult> {
+  const cal = await calendarFor(trx, deps, d.communeCode)
+  const pauses = d.id ? await closedPauses(trx, d.id) : []
+  return computeDue(cal, { receivedAt: d.receivedAt, amount: d.limitAmount, unit: d.limitUnit as Limit['unit'], pauses })
+}
+
+/** Default workflow (until per-procedure templates are data): the approval step gets the last working day of a limit of 3+ days. */
+export function stepBudgets(limit: Limit): { handle: number; approve: number } {
+  if (limit.unit !== 'working_days' || limit.amount < 3) return { handle: limit.amount, approve: 0 }
+  return { handle: limit.amount - 1, approve: 1 }
+}
+
+async function stepDue(trx: Trx, deps: DossierDeps, d: DossierRow, from: Date, amount: number): Promise<Date> {
+  if (amount <= 0 || !d.dueAt) return d.dueAt ?? from
+  const cal = await calendarFor(trx, deps, d.communeCode)
+  const r = computeDue(cal, { receivedAt: from, amount, unit: d.limitUnit as Limit['unit'] })
+  const at = new Date(r.dueAt)
+  return at > d.dueAt ? d.dueAt : at
+}
+
+// ---- steps (form 06) --------------------------------------------------------------------------
+
+type Punctuality = 'early' | 'on_time' | 'late'
+
+export function punctuality(completedAt: Date, dueAt: Date | null): Punctuality {
+  if (!dueAt) return 'on_time'
+  if (completedAt > dueAt) return 'late'
+  // Early: finished before the start of the due day in Vietnam time.
+  const dueDay = new Date(dueAt.getTime() + 7 * 3600_000).toISOString().slice(0, 10)
+  const doneDay = new Date(completedAt.getTime() + 7 * 3600_000).toISOString().slice(0, 10)
+  return doneDay < dueDay ? 'early' : 'on_time'
+}
+
+async function openStep(trx: Trx, d: { id: string }, s: { kind: string; name: string; agencyId: string; role: string; assigneeId?: string | null; givenBy?: string | null; receivedBy?: string | null; startedAt: Date; dueAt: Date | null }) {
+  const last = await trx.selectFrom('dossierSteps').select((eb) => eb.fn.max('seq').as('m')).where('dossierId', '=', d.id).executeTakeFirst()
+  const seq = Number(last?.m ?? 0) + 1
+  await trx
+    .insertInto('dossierSteps')
+    .values({ dossierId: d.id, seq, kind: s.kind, name: s.name, agencyId: s.agencyId, role: s.role, assigneeId: s.assigneeId ?? null, givenBy: s.givenBy ?? null, receivedBy: s.receivedBy ?? null, startedAt: s.startedAt, dueAt: s.dueAt, completedAt: null, outcome: null, note: null })
+    .execute()
+  return seq
+}
+
+async function closeOpenSteps(trx: Trx, dossierId: string, at: Date, kinds: string[], note?: string) {
+  const open = await trx.selectFrom('dossierSteps').selectAll().where('dossierId', '=', dossierId).where('completedAt', 'is', null).where('kind', 'in', kinds).execute()
+  for (const s of open) {
+    await trx
+      .updateTable('dossierSteps')
+      .set({ completedAt: at, outcome: punctuality(at, s.dueAt), note: note ?? s.note })
+      .where('dossierId', '=', dossierId)
+      .where('seq', '=', s.seq)
+      .execute()
+  }
+}
+
+// ---- intake -----------------------------------------------------------------------------------
+
+export interface PersonInput {
+  fullName: string
+  idNumber?: string | undefined
+  phone?: string | undefined
+  email?: string | undefined
+  address?: string | undefined
+}
+
+export interface IntakeInput {
+  procedureCode: string
+  caseName?: string | undefined
+  communeCode?: string | undefined
+  applicant: PersonInput
+  owner?: PersonInput | undefined
+  documents?: { name: string; originals: number; certifiedCopies: number; photocopies: number; received: boolean }[] | undefined
+  sets?: number | undefined
+  returnMethod?: 'counter' | 'post' | 'online' | undefined
+  /** Only when the procedure's published time cannot be parsed: the officer states it. */
+  limit?: Limit | undefined
+  decision: 'accept' | 'supplement' | 'refuse'
+  reason?: string | undefined
+  /** Form 02: everything missing, listed at once (Decree 61 Art. 17.1(a)). */
+  missing?: string[] | undefined
+}
+
+function checkPerson(p: PersonInput, field: string, today: Date): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  if (p.idNumber) {
+    const r = parseIdentityNumber(p.idNumber, { today })
+    if (!r.ok) out[`${field}.idNumber`] = [r.problem]
+  }
+  if (p.phone && !/^(\+84|0)\d{9,10}$/.test(p.phone.replace(/[\s.]/g, ''))) out[`${field}.phone`] = ['Số điện thoại không hợp lệ.']
+  return out
+}
+
+const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase()
+const last4 = (s: string | undefined) => (s ? s.replace(/\D/g, '').slice(-4) || null : null)
+
+function person(p: PersonInput): PersonJson {
+  return { fullName: p.fullName.normalize('NFC').trim(), idNumber: p.idNumber?.trim(), phone: p.phone?.replace(/[\s.]/g, ''), email: p.email?.trim(), address: p.address?.normalize('NFC').trim() }
+}
+
+async function requireAgency(trx: Trx, id: string): Promise<Agency> {
+  const a = await findAgencyById(trx, id)
+  if (!a) throw new ValidationError('DOSSIER.UNKNOWN_AGENCY', `Cơ quan ${id} không tồn tại.`, { agencyId: id })
+  return a
+}
+
+/**
+ * Counter intake (issue 5 §2): the officer checks the dossier and accepts it (code, valid
+ * receipt, appointment by the calendar, form 01), asks for a supplement listing everything
+ * missing (form 02), or refuses with a reason (form 03). The receiving agency is the officer's;
+ * the competent agency comes from the procedure, whatever counter received it.
+ */
+export async function intakeAtCounter(trx: Trx, deps: DossierDeps, officer: StaffPrincipal, input: IntakeInput): Promise<DossierRow> {
+  if (officer.role !== 'counter_officer') throw new ForbiddenError('Chỉ công chức một cửa được tiếp nhận hồ sơ.', 'DOSSIER.FORBIDDEN')
+  return createDossier(trx, deps, actorOf(officer), { ...input, channel: 'counter', receivingAgencyId: officer.agencyId })
+}
+
+/** Online submission through the API (status 1, awaiting receipt by the competent one-stop desk). */
+export async function submitOnline(trx: Trx, deps: DossierDeps, submitter: Actor, input: Omit<IntakeInput, 'decision' | 'reason' | 'missing'>): Promise<DossierRow> {
+  const proc = await resolveProcedure({ db: trx, clock: deps.clock }, { code: input.procedureCode, at: deps.clock.now(), channel: 'online', communeCode: input.communeCode, caseName: input.caseName })
+  const competent = await requireAgency(trx, proc.competentAgencyId)
+  return createDossier(trx, deps, submitter, { ...input, decision: 'submit_only', channel: 'online', receivingAgencyId: competent.id }, proc)
+}
+
+async function createDossier(
+  trx: Trx,
+  deps: DossierDeps,
+  actor: Actor,
+  input: Omit<IntakeInput, 'decision'> & { decision: IntakeInput['decision'] | 'submit_only'; channel: DossierChannel; receivingAgencyId: string },
+  resolved?: ProcedureSnapshot,
+): Promise<DossierRow> {
+  const now = deps.clock.now()
+  const proc = resolved ?? (await resolveProcedure({ db: trx, clock: deps.clock }, { code: input.procedureCode, at: now, channel: input.channel, communeCode: input.communeCode, caseName: input.caseName }))
+  const problems: Record<string, string[]> = { ...checkPerson(input.applicant, 'applicant', now), ...(input.owner ? checkPerson(input.owner, 'owner', now) : {}) }
+  const limit = input.limit ?? proc.limit
+  if (!limit) problems['limit'] = [`Thời hạn giải quyết công bố ("${proc.limitText || 'không có'}") không đọc được; cần nhập thời hạn.`]
+  if (input.decision !== 'accept' && input.decision !== 'submit_only' && !input.reason?.trim()) problems['reason'] = ['Cần ghi rõ lý do.']
+  if (input.decision === 'supplement' && !input.missing?.length) problems['missing'] = ['Cần liệt kê đầy đủ giấy tờ còn thiếu (một lần).']
+  if (Object.keys(problems).length) throw new ValidationError('DOSSIER.INVALID_INTAKE', 'Hồ sơ tiếp nhận chưa hợp lệ.', { fields: problems })
+
+  const receiving = await requireAgency(trx, input.receivingAgencyId)
+  const competent = await requireAgency(trx, proc.competentAgencyId)
+  const documents: DocumentLine[] =
+    input.documents ?? proc.documents.map((d) => ({ name: d.name, originals: d.originals, certifiedCopies: 0, photocopies: d.copies, received: input.decision === 'accept' }))
+  const applicant = person(input.applicant)
+  const id = crypto.randomUUID()
+  const channelLabel = input.channel === 'counter' ? 'tại bộ phận một cửa' : input.channel === 'online' ? 'trực tuyến' : 'qua bưu chính'
+  const events: EventInput[] = [{ action: 'submit', from: null, to: 'submitted', actor, content: `Nộp hồ sơ ${channelLabel}: ${proc.name}`, at: now, data: { channel: input.channel, procedureCode: proc.code, procedureVersion: proc.version } }]
+  const base = {
+    id,
+    code: null as string | null,
+    channel: input.channel,
+    procedureCode: proc.code,
+    procedureVersion: proc.version,
+    procedureName: proc.name,
+    caseName: proc.caseName,
+    receivingAgencyId: receiving.id,
+    competentAgencyId: competent.id,
+    communeCode: input.communeCode ?? null,
+    applicant,
+    owner: input.owner ? person(input.owner) : null,
+    applicantFolded: fold(applicant.fullName),
+    applicantIdLast4: last4(applicant.idNumber),
+    applicantPhoneLast4: last4(applicant.phone),
+    documents,
+    sets: input.sets ?? 1,
+    returnMethod: input.returnMethod ?? (input.channel === 'online' ? 'online' : 'counter'),
+    limitAmount: limit!.amount,
+    limitUnit: limit!.unit,
+    pauseMode: 'restart' as const,
+    submittedAt: now,
+    receivedAt: null as Date | null,
+    clockStartedAt: null as Date | null,
+    dueAt: null as Date | null,
+    appointmentAt: null as Date | null,
+    dueExplanation: null as unknown,
+    pausedSince: null,
+    pauseReason: null,
+    atRiskSince: null,
+    lateSince: null,
+    decidedAt: null,
+    decision: null,
+    returnedAt: null,
+    currentAssigneeId: null,
+    currentAgencyId: input.channel === 'counter' ? receiving.id : competent.id,
+    createdBy: actor.id,
+    createdAt: now,
+    updatedAt: now,
+  }
+  if (input.decision === 'submit_only') return insertDossier(trx, base, events)
+  if (input.decision === 'refuse') {
+    events.push({ action: 'refuse', from: 'submitted', to: 'refused', actor, content: 'Từ chối tiếp nhận hồ sơ (Mẫu 03)', reason: input.reason!.trim(), at: now })
+    return insertDossier(trx, base, events)
+  }
+  if (input.decision === 'supplement') {
+    events.push({ action: 'request_supplement_intake', from: 'submitted', to: 'awaiting_supplement_intake', actor, content: 'Hướng dẫn bổ sung, hoàn thiện hồ sơ (Mẫu 02)', reason: input.reason!.trim(), at: now, data: { missing: input.missing } })
+    return insertDossier(trx, base, events)
+  }
+  const received = await receiveFields(trx, deps, { ...base, receivingAgencyCode: receiving.code }, now)
+  events.push({ action: 'receive', from: 'submitted', to: 'received', actor, content: `Tiếp nhận hồ sơ, mã ${received.code}; hẹn trả ${received.appointmentAt.toISOString()}`, at: now, stepDueAt: received.dueAt, data: { code: received.code, dueAt: received.dueAt.toISOString() } })
+  const row = await insertDossier(trx, { ...base, ...received }, events)
+  await startHandling(trx, deps, row, actor, now)
+  return row
+}
+
+/** The fields a valid receipt sets: code, receipt time, due time with its explanation. */
+async function receiveFields(trx: Trx, deps: DossierDeps, d: { communeCode: string | null; limitAmount: number; limitUnit: string; receivingAgencyCode: string; competentAgencyId: string }, now: Date) {
+  const seq = await allocateDossierSeq(trx, d.receivingAgencyCode, now)
+  const code = formatDossierCode(d.receivingAgencyCode, now, seq)
+  const due = await dueOf(trx, deps, { ...d, receivedAt: now })
+  const dueAt = new Date(due.dueAt)
+  // Received: the dossier goes to the competent agency at once (Decree 61 Art. 18).
+  return { code, receivedAt: now, clockStartedAt: now, dueAt, appointmentAt: dueAt, dueExplanation: due.explanation, currentAgencyId: d.competentAgencyId }
+}
+
+/** After receipt: the counter's step is done and the competent agency's handling step opens. */
+async function startHandling(trx: Trx, deps: DossierDeps, d: DossierRow, actor: Actor, now: Date) {
+  await openStep(trx, d, { kind: 'receive', name: 'Tiếp nhận hồ sơ', agencyId: d.receivingAgencyId, role: 'counter_officer', assigneeId: actor.id, givenBy: null, receivedBy: actor.id, startedAt: d.submittedAt, dueAt: d.receivedAt })
+  await closeOpenSteps(trx, d.id, now, ['receive'])
+  const budgets = stepBudgets({ amount: d.limitAmount, unit: d.limitUnit as Limit['unit'] })
+  await openStep(trx, d, { kind: 'handle', name: 'Thẩm định, xử lý hồ sơ', agencyId: d.competentAgencyId, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt: await stepDue(trx, deps, d, now, budgets.handle) })
+}
+
+// ---- transitions on an existing dossier ---------------------------------------------------------
+
+export interface ActionInput {
+  action: DossierAction
+  expectedVersion: number
+  reason?: string | undefined
+  note?: string | undefined
+  assigneeId?: string | undefined
+  agencyId?: string | undefined
+  missing?: string[] | undefined
+  proposedAppointment?: string | undefined
+  amount?: number | undefined
+  apologyId?: string | undefined
+}
+
+const ACTION_TEXT: Partial<Record<DossierAction, string>> = {
+  assign: 'Phân công xử lý',
+  reassign: 'Phân công lại',
+  transfer: 'Chuyển hồ sơ',
+  consult: 'Lấy ý kiến phối hợp',
+  answer_consultation: 'Trả lời ý kiến phối hợp',
+  submit_for_approval: 'Trình lãnh đạo phê duyệt',
+  request_supplement: 'Yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)',
+  receive_supplement: 'Tiếp nhận hồ sơ bổ sung',
+  request_payment: 'Yêu cầu thực hiện nghĩa vụ tài chính',
+  confirm_payment: 'Xác nhận đã thực hiện nghĩa vụ tài chính',
+  approve: 'Phê duyệt kết quả',
+  reject: 'Từ chối giải quyết sau thẩm định (Mẫu 03)',
+  return_result: 'Trả kết quả',
+  withdraw: 'Công dân rút hồ sơ',
+  stop: 'Dừng giải quyết hồ sơ (Mẫu 05)',
+  receive: 'Tiếp nhận hồ sơ',
+  refuse: 'Từ chối tiếp nhận hồ sơ (Mẫu 03)',
+  request_supplement_intake: 'Hướng dẫn bổ sung hồ sơ (Mẫu 02)',
+  supplement_intake: 'Công dân bổ sung hồ sơ',
+  draft_apology: 'Dự thảo văn bản xin lỗi và hẹn lại (Mẫu 04)',
+  approve_apology: 'Phê duyệt văn bản xin lỗi, hẹn lại ngày trả kết quả',
+  return_apology: 'Trả lại dự thảo văn bản xin lỗi',
+}
+
+/** Picks the processing officer of the agency with the fewest open dossiers (auto-assignment within a unit). */
+async function leastLoadedOfficer(trx: Trx, agencyId: string): Promise<string | undefined> {
+  const officers = await listActiveStaff(trx, agencyId, 'processing_officer')
+  if (!officers.length) return undefined
+  const loads = await trx
+    .selectFrom('dossiers')
+    .select(['currentAssigneeId', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('currentAssigneeId', 'in', officers.map((o) => o.id))
+    .where('status', 'in', ['processing', 'awaiting_supplement', 'awaiting_payment'])
+    .groupBy('currentAssigneeId')
+    .execute()
+  const load = new Map(loads.map((l) => [l.currentAssigneeId, Number(l.n)]))
+  return [...officers].sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0))[0]?.id
+}
+
+/** Performs one action on a dossier for an officer: lifecycle, permission, version, event, outbox. */
+export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal, dossierId: string, input: ActionInput): Promise<DossierRow> {
+  const d = await getDossier(trx, dossierId)
+  if (d.version !== input.expectedVersion) {
+    // Checked before anything else so a stale form never acts on a dossier it did not see.
+    throw new DomainError('conflict', 'CONCURRENT_UPDATE', 'Hồ sơ đã được người khác thay đổi, vui lòng tải lại.', { expectedVersion: input.expectedVersion, currentVersion: d.version })
+  }
+  authorize(officer, d, input.action)
+  const reason = requireReason(input.action, input.reason)
+  const now = deps.clock.now()
+  const actor = actorOf(officer)
+  const to = nextStatus(d.status, input.action)
+  const ev = (content: string, extra: Partial<EventInput> = {}): EventInput => ({ action: input.action, from: d.status, to, actor, content, reason, at: now, ...extra })
+  const text = ACTION_TEXT[input.action] ?? input.action
+  const withNote = (s: string) => (input.note?.trim() ? `${s}: ${input.note.trim()}` : s)
+
+  switch (input.action) {
+    case 'receive': {
+      const receiving = await requireAgency(trx, d.receivingAgencyId)
+      const f = await receiveFields(trx, deps, { ...d, receivingAgencyCode: receiving.code }, now)
+      const row = await saveTransition(trx, d, f, ev(`Tiếp nhận hồ sơ, mã ${f.code}`, { stepDueAt: f.dueAt, data: { code: f.code } }))
+      await startHandling(trx, deps, row, actor, now)
+      return getDossier(trx, d.id)
+    }
+    case 'supplement_intake':
+      return saveTransition(trx, d, {}, ev(withNote(text)))
+    case 'request_supplement_intake':
+      if (!input.missing?.length) throw new ValidationError('DOSSIER.MISSING_REQUIRED', 'Cần liệt kê đầy đủ giấy tờ còn thiếu.', { fields: { missing: ['Cần liệt kê đầy đủ giấy tờ còn thiếu.'] } })
+      return saveTransition(trx, d, {}, ev(text, { data: { missing: input.missing } }))
+    case 'refuse':
+    case 'withdraw':
+    case 'stop':
+      await closeOpenSteps(trx, d.id, now, ['receive', 'handle', 'approve', 'consult'], text)
+      return saveTransition(trx, d, {}, ev(withNote(text)))
+    case 'assign':
+    case 'reassign': {
+      const assigneeId = input.assigneeId ?? (await leastLoadedOfficer(trx, d.currentAgencyId))
+      const a = assigneeId ? await findStaffMember(trx, assigneeId) : undefined
+      if (!a || !a.active || a.agencyId !== d.currentAgencyId || a.role !== 'processing_officer') {
+        throw new ValidationError('DOSSIER.INVALID_ASSIGNEE', 'Cán bộ được phân công phải là chuyên viên đang làm việc tại cơ quan xử lý.', { fields: { assigneeId: ['Cán bộ không hợp lệ.'] } })
+      }
+      await trx.updateTable('dossierSteps').set({ assigneeId: a.id, receivedBy: a.id, givenBy: actor.id }).where('dossierId', '=', d.id).where('kind', '=', 'handle').where('completedAt', 'is', null).execute()
+      return saveTransition(trx, d, { currentAssigneeId: a.id }, ev(withNote(`${text} cho ${a.fullName}`), { data: { assigneeId: a.id, assigneeName: a.fullName, auto: !input.assigneeId } }))
+    }
+    case 'transfer': {
+      if (!input.agencyId || input.agencyId === d.currentAgencyId) throw new ValidationError('DOSSIER.INVALID_TRANSFER', 'Cần chọn cơ quan nhận hồ sơ khác cơ quan hiện tại.', { fields: { agencyId: ['Cơ quan nhận không hợp lệ.'] } })
+      const target = await requireAgency(trx, input.agencyId)
+      await closeOpenSteps(trx, d.id, now, ['handle'], `Chuyển đến ${target.name}`)
+      const budgets = stepBudgets({ amount: d.limitAmount, unit: d.limitUnit as Limit['unit'] })
+      await openStep(trx, d, { kind: 'handle', name: `Xử lý tại ${target.name}`, agencyId: target.id, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt: await stepDue(trx, deps, d, d.clockStartedAt ?? now, budgets.handle) })
+      return saveTransition(trx, d, { currentAgencyId: target.id, currentAssigneeId: null }, ev(withNote(`${text} đến ${target.name}`), { data: { toAgencyId: target.id } }))
+    }
+    case 'consult': {
+      if (!input.agencyId) throw new ValidationError('DOSSIER.INVALID_CONSULT', 'Cần chọn cơ quan được lấy ý kiến.', { fields: { agencyId: ['Cần chọn cơ quan.'] } })
+      const target = await requireAgency(trx, input.agencyId)
+      const amount = input.amount ?? 2
+      const cal = await calendarFor(trx, deps, d.communeCode)
+      const due = new Date(computeDue(cal, { receivedAt: now, amount, unit: 'working_days' }).dueAt)
+      const seq = await openStep(trx, d, { kind: 'consult', name: `Lấy ý kiến ${target.name}`, agencyId: target.id, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt: due })
+      return saveTransition(trx, d, {}, ev(withNote(`${text}: ${target.name}`), { stepDueAt: due, data: { stepSeq: seq, agencyId: target.id } }))
+    }
+    case 'answer_consultation': {
+      await closeOpenSteps(trx, d.id, now, ['consult'], input.note)
+      return saveTransition(trx, d, {}, ev(withNote(text)))
+    }
+    case 'submit_for_approval': {
+      await closeOpenSteps(trx, d.id, now, ['handle'])
+      await openStep(trx, d, { kind: 'approve', name: 'Lãnh đạo phê duyệt', agencyId: d.competentAgencyId, role: 'agency_leader', givenBy: actor.id, startedAt: now, dueAt: d.dueAt })
+      return saveTransition(trx, d, {}, ev(withNote(text), { stepDueAt: d.dueAt }))
+    }
+    case 'request_supplement':
+    case 'request_payment': {
+      if (input.action === 'request_supplement' && d.supplementCount >= 2 && !input.note?.trim()) {
+        // Decree 63/2010 Art. 20(4): never more than twice for one matter without a recorded why.
+        throw new ValidationError('DOSSIER.SUPPLEMENT_LIMIT', 'Đã yêu cầu bổ sung hai lần; lần thứ ba cần ghi rõ lý do vì sao người dân chưa làm theo hướng dẫn.', { fields: { note: ['Cần ghi rõ lý do.'] } })
+      }
+      const kind = input.action === 'request_supplement' ? 'supplement' : 'payment'
+      const mode = kind === 'supplement' ? d.pauseMode : 'resume'
+      const n = await trx.selectFrom('dossierPauses').select((eb) => eb.fn.countAll<number>().as('n')).where('dossierId', '=', d.id).executeTakeFirst()
+      await trx.insertInto('dossierPauses').values({ dossierId: d.id, seq: Number(n?.n ?? 0) + 1, kind, mode, fromAt: now, toAt: null, reason: reason! }).execute()
+      return saveTransition(trx, d, { pausedSince: now, pauseReason: reason!, supplementCount: kind === 'supplement' ? d.supplementCount + 1 : d.supplementCount }, ev(withNote(text), { data: { pause: kind, mode, missing: input.missing ?? [] } }))
+    }
+    case 'receive_supplement':
+    case 'confirm_payment': {
+      await trx.updateTable('dossierPauses').set({ toAt: now }).where('dossierId', '=', d.id).where('toAt', 'is', null).execute()
+      const due = await dueOf(trx, deps, { ...d, receivedAt: d.receivedAt ?? now, id: d.id })
+      const dueAt = new Date(due.dueAt)
+      // The appointment follows the legal due time unless an apology already moved it later.
+      const appointmentAt = d.appointmentAt && d.rescheduleCount > 0 && d.appointmentAt > dueAt ? d.appointmentAt : dueAt
+      await trx.updateTable('dossierSteps').set({ dueAt }).where('dossierId', '=', d.id).where('completedAt', 'is', null).where('kind', 'in', ['handle', 'approve']).execute()
+      return saveTransition(
+        trx,
+        d,
+        { pausedSince: null, pauseReason: null, dueAt, appointmentAt, dueExplanation: due.explanation, atRiskSince: null },
+        ev(withNote(`${text}; hạn giải quyết tính lại: ${dueAt.toISOString()}`), { stepDueAt: dueAt, data: { previousDueAt: d.dueAt?.toISOString() ?? null, dueAt: dueAt.toISOString(), restartedFrom: d.pauseMode === 'restart' && input.action === 'receive_supplement' ? now.toISOString() : null } }),
+      )
+    }
+    case 'approve':
+    case 'reject': {
+      await closeOpenSteps(trx, d.id, now, ['handle', 'approve'])
+      await openStep(trx, d, { kind: 'return', name: 'Trả kết quả', agencyId: d.receivingAgencyId, role: 'counter_officer', givenBy: actor.id, startedAt: now, dueAt: d.appointmentAt })
+      const late = d.dueAt ? now > d.dueAt : false
+      return saveTransition(trx, d, { decidedAt: now, decision: input.action === 'approve' ? 'approved' : 'rejected', lateSince: late ? (d.lateSince ?? d.dueAt) : d.lateSince }, ev(withNote(text), { data: { onTime: !late } }))
+    }
+    case 'return_result': {
+      await closeOpenSteps(trx, d.id, now, ['return'])
+      return saveTransition(trx, d, { returnedAt: now }, ev(withNote(text), { data: { method: d.returnMethod } }))
+    }
+    case 'draft_apology':
+      return draftApology(trx, deps, d, actor, reason!, input.proposedAppointment, now)
+    case 'approve_apology':
+    case 'return_apology':
+      return decideApology(trx, deps, d, actor, input.action, input.apologyId, reason, now)
+    case 'submit':
+    case 'mark_at_risk':
+    case 'mark_late':
+    case 'recompute_due':
+      throw new ForbiddenError('Thao tác này do hệ thống thực hiện.', 'DOSSIER.SYSTEM_ACTION')
+  }
+}
+
+// ---- apology (A6, form 04) -----------------------------------------------------------------------
+
+export class RescheduleLimitError extends DomainError {
+  constructor(max: number) {
+    super('conflict', 'DOSSIER.RESCHEDULE_LIMIT', `Ngày hẹn trả kết quả chỉ được hẹn lại ${max === 1 ? 'một lần' : `${max} lần`} cho mỗi hồ sơ (Nghị định 61, Điều 19).`, { max })
+  }
+}
+
+async function draftApology(trx: Trx, deps: DossierDeps, d: DossierRow, actor: Actor, reason: string, proposed: string | undefined, now: Date): Promise<DossierRow> {
+  const max = settingsOf(deps).maxReschedules
+  if (d.rescheduleCount >= max) throw new RescheduleLimitError(max)
+  const pending = await trx.selectFrom('dossierApologies').select('id').where('dossierId', '=', d.id).where('status', '=', 'draft').executeTakeFirst()
+  if (pending) throw new DomainError('conflict', 'DOSSIER.APOLOGY_PENDING', 'Đã có dự thảo văn bản xin lỗi đang chờ lãnh đạo phê duyệt.')
+  const at = proposed ? new Date(proposed) : undefined
+  if (!at || Number.isNaN(at.getTime()) || !d.appointmentAt || at <= d.appointmentAt) {
+    throw new ValidationError('DOSSIER.INVALID_APPOINTMENT', 'Ngày hẹn mới phải sau ngày hẹn hiện tại.', { fields: { proposedAppointment: ['Ngày hẹn mới phải sau ngày hẹn hiện tại.'] } })
+  }
+  const id = crypto.randomUUID()
+  await trx.insertInto('dossierApologies').values({ id, dossierId: d.id, agencyId: d.competentAgencyId, status: 'draft', reason, oldDueAt: d.appointmentAt, proposedDueAt: at, draftedBy: actor.id ?? 'system', draftedAt: now, decidedBy: null, decidedAt: null, decisionNote: null }).execute()
+  return saveTransition(trx, d, {}, { action: 'draft_apology', from: d.status, to: d.status, actor, content: `${ACTION_TEXT.draft_apology}; đề xuất hẹn lại ${at.toISOString()}`, reason, at: now, data: { apologyId: id, proposedAppointment: at.toISOString() } })
+}
+
+async function decideApology(trx: Trx, deps: DossierDeps, d: DossierRow, actor: Actor, action: 'approve_apology' | 'return_apology', apologyId: string | undefined, note: string | undefined, now: Date): Promise<DossierRow> {
+  const draft = await trx.selectFrom('dossierApologies').selectAll().where('dossierId', '=', d.id).where('status', '=', 'draft').$if(!!apologyId, (q) => q.where('id', '=', apologyId!)).executeTakeFirst()
+  if (!draft) throw new DomainError('conflict', 'DOSSIER.NO_APOLOGY_DRAFT', 'Không có dự thảo văn bản xin lỗi chờ phê duyệt.')
+  if (action === 'return_apology') {
+    await trx.updateTable('dossierApologies').set({ status: 'returned', decidedBy: actor.id, decidedAt: now, decisionNote: note ?? null }).where('id', '=', draft.id).execute()
+    return saveTransition(trx, d, {}, { action, from: d.status, to: d.status, actor, content: ACTION_TEXT.return_apology!, reason: note, at: now, data: { apologyId: draft.id } })
+  }
+  const max = settingsOf(deps).maxReschedules
+  if (d.rescheduleCount >= max) throw new RescheduleLimitError(max)
+  await trx.updateTable('dossierApologies').set({ status: 'approved', decidedBy: actor.id, decidedAt: now, decisionNote: note ?? null }).where('id', '=', draft.id).execute()
+  // The appointment moves; the legal due time (and so "late") does not (A6).
+  return saveTransition(
+    trx,
+    d,
+    { appointmentAt: draft.proposedDueAt, rescheduleCount: d.rescheduleCount + 1 },
+    { action, from: d.status, to: d.status, actor, content: `${ACTION_TEXT.approve_apology}: ${draft.proposedDueAt.toISOString()}`, reason: draft.reason, at: now, data: { apologyId: draft.id, oldAppointment: draft.oldDueAt.toISOString(), newAppointment: draft.proposedDueAt.toISOString() } },
+  )
+}
+
+// ---- the deadline clock job (A6) ------------------------------------------------------------------
+
+/**
+ * Marks open dossiers at risk (from `atRiskWorkingDays` working days before the due time) and
+ * late (past it). Idempotent; run by the background jobs every minute. Returns what changed.
+ */
+export async function sweepDeadlines(deps: DossierDeps): Promise<{ atRisk: number; late: number }> {
+  const now = deps.clock.now()
+  const open = await deps.db
+    .selectFrom('dossiers')
+    .select(['id', 'communeCode', 'dueAt', 'atRiskSince', 'lateSince', 'version'])
+    .where('status', 'in', ['received', 'processing', 'awaiting_payment'])
+    .where('dueAt', 'is not', null)
+    .where((eb) => eb.or([eb('atRiskSince', 'is', null), eb('lateSince', 'is', null)]))
+    .where('dueAt', '<', new Date(now.getTime() + 40 * 86_400_000))
+    .orderBy('dueAt')
+    .limit(5000)
+    .execute()
+  let atRisk = 0
+  let late = 0
+  const today = Math.floor((now.getTime() + 7 * 3600_000) / 86_400_000)
+  for (const o of open) {
+    const dueAt = o.dueAt!
+    const isLate = now > dueAt && !o.lateSince
+    let isAtRisk = false
+    if (!o.atRiskSince && !isLate) {
+      const cal = await getCalendarSnapshot(deps.db, { provinceCode: deps.provinceCode, communeCode: o.communeCode ?? undefined })
+      const dueDay = Math.floor((dueAt.getTime() + 7 * 3600_000) / 86_400_000)
+      // Working days from today to the due day, both ends included: at risk when only the set number remain after today.
+      isAtRisk = dueDay < today || countWorkingDaysBetween(cal, today, dueDay) <= settingsOf(deps).atRiskWorkingDays + 1
+    }
+    if (!isLate && !isAtRisk) continue
+    try {
+      await inTransaction(deps.db, async (trx) => {
+        const d = await getDossier(trx, o.id)
+        if (isLate && !d.lateSince) {
+          late++
+          await saveTransition(trx, d, { lateSince: dueAt, atRiskSince: d.atRiskSince ?? now }, { action: 'mark_late', from: d.status, to: d.status, actor: SYSTEM_ACTOR, content: 'Hồ sơ quá hạn giải quyết', at: now, stepDueAt: dueAt })
+        } else if (isAtRisk && !d.atRiskSince) {
+          atRisk++
+          await saveTransition(trx, d, { atRiskSince: now }, { action: 'mark_at_risk', from: d.status, to: d.status, actor: SYSTEM_ACTOR, content: 'Hồ sơ sắp đến hạn: cảnh báo cán bộ xử lý và lãnh đạo', at: now, stepDueAt: dueAt })
+        }
+      })
+    } catch (e) {
+      if (!(e instanceof DomainError && e.code === 'CONCURRENT_UPDATE')) throw e // an officer acted meanwhile; next sweep
+    }
+  }
+  return { atRisk, late }
+}
+
+/** Recomputes the due time of every open dossier after a calendar change, each with the reason recorded. */
+export async function recomputeOpenDeadlines(deps: DossierDeps, reason: string): Promise<number> {
+  const open = await deps.db.selectFrom('dossiers').select('id').where('status', 'in', ['received', 'processing', 'awaiting_payment']).where('receivedAt', 'is not', null).orderBy('id').execute()
+  let changed = 0
+  for (const { id } of open) {
+    await inTransaction(deps.db, async (trx) => {
+      const d = await getDossier(trx, id)
+      const due = await dueOf(trx, deps, { ...d, receivedAt: d.receivedAt!, id: d.id })
+      const dueAt = new Date(due.dueAt)
+      if (d.dueAt && dueAt.getTime() === d.dueAt.getTime()) return
+      changed++
+      const appointmentAt = d.rescheduleCount > 0 && d.appointmentAt && d.appointmentAt > dueAt ? d.appointmentAt : dueAt
+      const patch: DossierPatch = { dueAt, appointmentAt, dueExplanation: due.explanation, atRiskSince: null }
+      await saveTransition(trx, d, patch, { action: 'recompute_due', from: d.status, to: d.status, actor: SYSTEM_ACTOR, content: `Tính lại hạn giải quyết do thay đổi lịch làm việc: ${dueAt.toISOString()}`, reason, at: deps.clock.now(), stepDueAt: dueAt, data: { previousDueAt: d.dueAt?.toISOString() ?? null, dueAt: dueAt.toISOString() } })
+    })
+  }
+  return changed
+}
+
+export type { DossierStatus }

@@ -158,6 +158,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TABLE dossier_forms (
       id uuid PRIMARY KEY,
       dossier_id uuid NOT NULL REFERENCES dossiers(id),
+      kind text NOT NULL,
+      source_seq integer NOT NULL,
       form_code text NOT NULL,
       numbering text NOT NULL,
       sha256 text NOT NULL,
@@ -166,7 +168,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       issued_by text
     )
   `.execute(db)
-  await sql`CREATE INDEX dossier_forms_dossier_idx ON dossier_forms (dossier_id, issued_at)`.execute(db)
+  // One issued form per dossier, kind and the event it documents: printing again gives the stored bytes.
+  await sql`CREATE UNIQUE INDEX dossier_forms_source_idx ON dossier_forms (dossier_id, kind, source_seq)`.execute(db)
 
   await sql`
     CREATE TABLE dossier_access_log (

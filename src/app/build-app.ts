@@ -180,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     guards: deps.guards,
     provinceCode: config.VIDAN_PROVINCE_CODE,
     mode: config.VIDAN_MODE,
+    publicUrl: config.publicUrl,
   }
   for (const m of deps.modules) await m.register(app, moduleDeps)
 

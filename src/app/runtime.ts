@@ -21,7 +21,7 @@ export function identitySettings(config: Config): IdentitySettings {
 export function collectJobs(opts: { config: Config; db: Db; clock: Clock }): Job[] {
   const settings = identitySettings(opts.config)
   const auth = createStaffAuth({ db: opts.db, clock: opts.clock }, settings)
-  const deps = { db: opts.db, clock: opts.clock, guards: auth.guards, provinceCode: opts.config.VIDAN_PROVINCE_CODE, mode: opts.config.VIDAN_MODE }
+  const deps = { db: opts.db, clock: opts.clock, guards: auth.guards, provinceCode: opts.config.VIDAN_PROVINCE_CODE, mode: opts.config.VIDAN_MODE, publicUrl: opts.config.publicUrl }
   return allModules({ identity: settings, secureCookies: false }).flatMap((m) => m.jobs?.(deps) ?? [])
 }
 

@@ -16,6 +16,8 @@ export interface ModuleDeps {
   /** Province GSO code this deployment serves (e.g. '96'). */
   provinceCode: string
   mode: 'demo' | 'production'
+  /** Public base URL (links and QR codes printed on forms). */
+  publicUrl: string
 }
 
 /** A background job `vidan serve` runs on a timer. */

@@ -13,12 +13,22 @@ import { listAgencies, listCurrentCommunes } from '../org/index.js'
 import { loadDossierDetail, toDossierDto } from './dossier.dto.js'
 import { DOSSIER_ACTIONS, STATUS_LABELS, type DossierStatus } from './dossier.machine.js'
 import { resolveProcedure } from './dossier.procedure.js'
+import { availableForms, DOSSIER_FORM_KINDS, issueDossierForm, type DossierFormKind } from './dossier.form-issue.js'
 import { INBOXES, listInbox, logAccess } from './dossier.queries.js'
 import { getDossier } from './dossier.repo.js'
 import { act, intakeAtCounter, type DossierDeps, type IntakeInput } from './dossier.service.js'
 import { publicApologies, trackDossier } from './dossier.tracking.js'
 import { ApologiesPage, DossierPage, InboxPage, IntakePage, RegisterPage, TrackingPage, type FieldErrors, type IntakeFormData } from './dossier.pages.js'
 import type { PersonJson } from './dossier.tables.js'
+
+const FORM_LABEL: Record<DossierFormKind, { vi: string; en: string }> = {
+  receipt: { vi: 'Giấy tiếp nhận và hẹn trả kết quả (PDF)', en: 'Receipt and appointment (PDF)' },
+  supplement: { vi: 'Phiếu yêu cầu bổ sung (PDF)', en: 'Supplement request (PDF)' },
+  refusal: { vi: 'Phiếu từ chối (PDF)', en: 'Refusal notice (PDF)' },
+  apology: { vi: 'Văn bản xin lỗi và hẹn lại (PDF)', en: 'Apology and new date (PDF)' },
+  stop: { vi: 'Thông báo dừng giải quyết (PDF)', en: 'Notice of stopping (PDF)' },
+  control: { vi: 'Phiếu kiểm soát quá trình (PDF)', en: 'Process-control sheet (PDF)' },
+}
 
 function fieldErrorsOf(e: unknown): FieldErrors | undefined {
   if (!(e instanceof DomainError)) return undefined
@@ -100,11 +110,20 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
           officers,
           allAgencies: agencies.filter((a) => a.id !== d.currentAgencyId).map((a) => ({ id: a.id, name: a.name })),
           explanation,
-          forms: [],
+          forms: (await availableForms(m.db, d)).map((k) => ({ id: k, label: FORM_LABEL[k][req.lang] })),
         }}
       />,
     )
   }
+
+  app.get('/staff/ho-so/:id/mau/:kind', { schema: { hide: true, params: z.object({ id: z.string().uuid(), kind: z.enum(DOSSIER_FORM_KINDS) }) }, preHandler: staff }, async (req, reply) => {
+    const f = await issueDossierForm({ db: m.db, clock: m.clock, publicUrl: m.publicUrl }, req.params.id, req.params.kind, me(req).accountId)
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `inline; filename="${f.formCode.replace(/[^A-Za-z0-9.-]/g, '_')}-${req.params.id.slice(0, 8)}.pdf"`)
+      .header('x-content-sha256', f.sha256)
+      .send(f.bytes)
+  })
 
   app.get('/staff/ho-so/:id', { schema: { hide: true, params: z.object({ id: z.string().uuid() }), querystring: z.object({ done: z.string().max(40).optional() }) }, preHandler: staff }, async (req, reply) =>
     showDossier(req, reply, req.params.id, { done: req.query.done }),

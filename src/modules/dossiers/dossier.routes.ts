@@ -14,6 +14,7 @@ import { act, intakeAtCounter, recomputeOpenDeadlines, submitOnline, sweepDeadli
 import { listInbox, INBOXES, logAccess } from './dossier.queries.js'
 import { publicApologies, trackDossier, TrackingDto } from './dossier.tracking.js'
 import { registerDossierPages } from './dossier.page-routes.js'
+import { DOSSIER_FORM_KINDS, issueDossierForm } from './dossier.form-issue.js'
 
 const ErrorDto = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
 
@@ -156,6 +157,22 @@ export const dossiersModule: VidanModule = {
           body: toDossierDto(await act(trx, deps, me(req), req.params.id, req.body), me(req)),
         }))
         return reply.status(r.statusCode as 200).header('idempotent-replayed', String(r.replayed)).send(r.body as DossierDto)
+      },
+    )
+
+    app.get(
+      '/api/v1/dossiers/:id/forms/:kind',
+      {
+        schema: {
+          tags: ['dossiers'],
+          summary: 'An official form of the dossier as PDF (01 receipt, 02 supplement, 03 refusal, 04 apology, 05 stop, 06 process control); issued once and stored, the same bytes every time (x-content-sha256)',
+          params: z.object({ id: z.string().uuid(), kind: z.enum(DOSSIER_FORM_KINDS) }),
+        },
+        preHandler: staff,
+      },
+      async (req, reply) => {
+        const f = await issueDossierForm({ db: m.db, clock: m.clock, publicUrl: m.publicUrl }, req.params.id, req.params.kind, me(req).accountId)
+        return reply.type('application/pdf').header('x-content-sha256', f.sha256).header('x-form-code', f.formCode).send(f.bytes)
       },
     )
 

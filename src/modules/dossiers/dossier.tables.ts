@@ -135,6 +135,8 @@ export interface DossierApologiesTable {
 export interface DossierFormsTable {
   id: string
   dossierId: string
+  kind: string
+  sourceSeq: number
   formCode: string
   numbering: string
   sha256: string

@@ -74,6 +74,17 @@ describe('a birth registration from counter to result (issue 5 journey)', () => 
     const handle = detail.steps.find((s: { kind: string }) => s.kind === 'handle')
     expect(handle).toMatchObject({ givenBy: leader.id, receivedBy: officer.id, outcome: 'early' })
 
+    // Form 01: a real PDF, issued once; printing again gives the same bytes.
+    const pdf1 = await counter.browser.api('GET', `/api/v1/dossiers/${d.id}/forms/receipt`)
+    expect(pdf1.statusCode).toBe(200)
+    expect(pdf1.headers['content-type']).toBe('application/pdf')
+    expect(pdf1.rawPayload.subarray(0, 5).toString()).toBe('%PDF-')
+    expect(pdf1.headers['x-form-code']).toBe('TT03/2025-01')
+    const pdf2 = await counter.browser.api('GET', `/api/v1/dossiers/${d.id}/forms/receipt`)
+    expect(pdf2.headers['x-content-sha256']).toBe(pdf1.headers['x-content-sha256'])
+    expect(Buffer.compare(pdf1.rawPayload, pdf2.rawPayload)).toBe(0)
+    expect((await counter.browser.api('GET', `/api/v1/dossiers/${d.id}/forms/apology`)).statusCode).toBe(404)
+
     const pub = new Browser(t.app)
     const tr = await pub.get(`/api/v1/tracking/${d.code}?verifier=1234`)
     expect(tr.statusCode).toBe(200)

@@ -4,7 +4,7 @@ import type { Db } from '../../shared/database.js'
 import { DomainError, NotFoundError } from '../../shared/errors.js'
 import { findStaffMember } from '../identity/index.js'
 import { findAgencyById } from '../org/index.js'
-import { renderFormPdf, templateFor, type FormInput, type FormKind, type FormTimeLimit } from './dossier.forms.js'
+import { renderFormPdf, templateFor, type FormInput, type FormTimeLimit } from './dossier.forms.js'
 import { getDossier, type DossierRow } from './dossier.repo.js'
 import type { DocumentLine, PersonJson } from './dossier.tables.js'
 
@@ -73,7 +73,7 @@ export async function issueDossierForm(deps: { db: Db; clock: Clock; publicUrl: 
   let input: FormInput
   switch (kind) {
     case 'receipt':
-      input = { ...common, kind, dossier: received(), documents: docs.filter((_, i) => (d.documents as DocumentLine[])[i]?.received !== false), sets: d.sets, timeLimit: limitOf(d), appointmentAt: new Date(String(data['dueAt'] ?? d.dueAt?.toISOString())), resultDelivery: RETURN_METHOD[d.returnMethod] ?? d.returnMethod, officer: { name: source.actorName } }
+      input = { ...common, kind, dossier: received(), documents: docs.filter((_, i) => (d.documents as DocumentLine[])[i]?.received !== false), sets: d.sets, timeLimit: limitOf(d), appointmentAt: typeof data['dueAt'] === 'string' ? new Date(data['dueAt']) : (d.dueAt ?? d.receivedAt!), resultDelivery: RETURN_METHOD[d.returnMethod] ?? d.returnMethod, officer: { name: source.actorName } }
       break
     case 'supplement':
       input = { ...common, kind, items: ((data['missing'] as string[] | undefined) ?? []).map((name) => ({ name, originals: 1, certifiedCopies: 0, photocopies: 0 })), reason: source.reason ?? '', officer: { name: source.actorName } }
@@ -103,7 +103,7 @@ export async function issueDossierForm(deps: { db: Db; clock: Clock; publicUrl: 
     }
   }
   const bytes = await renderFormPdf(input)
-  const template = templateFor(kind as FormKind, d.receivedAt)
+  const template = templateFor(kind, d.receivedAt)
   const row = { id: crypto.randomUUID(), dossierId: d.id, kind, sourceSeq: source.seq, formCode: template.code, numbering: template.numbering, sha256: crypto.createHash('sha256').update(bytes).digest('hex'), bytes, issuedAt: source.occurredAt, issuedBy: actorId }
   // A concurrent first print stores the same bytes; the unique index keeps one.
   await db.insertInto('dossierForms').values(row).onConflict((oc) => oc.columns(['dossierId', 'kind', 'sourceSeq']).doNothing()).execute()

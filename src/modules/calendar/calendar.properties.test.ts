@@ -59,6 +59,26 @@ describe('deadline properties (fast-check)', () => {
     )
   })
 
+  it('a later receipt never gives an earlier due time', () => {
+    fc.assert(
+      fc.property(receipt, fc.integer({ min: 0, max: 10 * DAY_MS }), limit, (t, later, l) => {
+        expect(computeDueAt(cal, t + later, l.amount, l.unit)).toBeGreaterThanOrEqual(computeDueAt(cal, t, l.amount, l.unit))
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('A5: a pause, restarted or resumed, never moves a due time earlier', () => {
+    fc.assert(
+      fc.property(receipt, limit, fc.integer({ min: 0, max: 20 * DAY_MS }), fc.integer({ min: 0, max: 20 * DAY_MS }), fc.constantFrom<'restart' | 'resume'>('restart', 'resume'), (t, l, start, length, mode) => {
+        const plain = computeDueAt(cal, t, l.amount, l.unit)
+        const paused = computeDue(cal, { receivedAt: t, amount: l.amount, unit: l.unit, pauses: [{ from: t + start, to: t + start + length, reason: 'bổ sung', mode }] })
+        expect(paused.dueAt.getTime()).toBeGreaterThanOrEqual(plain)
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
   it('the explained and the fast path agree', () => {
     fc.assert(
       fc.property(receipt, limit, (t, l) => {

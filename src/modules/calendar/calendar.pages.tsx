@@ -557,7 +557,7 @@ export function registerCalendarPages(appIn: FastifyInstance, deps: CalendarDeps
       const t = (vi: string, en: string) => tr(req.lang, vi, en)
       const at = parseIsoInstant(`${calc.receivedDate}T${calc.receivedTime}`)
       if (parseIsoDate(calc.receivedDate) === undefined) errors['receivedDate'] = [t('Ngày không hợp lệ.', 'Not a valid date.')]
-      else if (at === undefined || parseMinute(calc.receivedTime) === undefined) errors['receivedTime'] = [t('Giờ không hợp lệ (HH:MM).', 'Not a valid time (HH:MM).')]
+      else if (at === undefined) errors['receivedTime'] = [t('Giờ không hợp lệ (HH:MM).', 'Not a valid time (HH:MM).')]
       else if (!province.covers(vnDayOf(at)) || civilOf(vnDayOf(at)).year > MAX_YEAR) errors['receivedDate'] = [t(`Ngày phải trong các năm ${MIN_YEAR}–${MAX_YEAR}.`, `The date must be within ${MIN_YEAR}–${MAX_YEAR}.`)]
       const unit = (DEADLINE_UNITS as readonly string[]).includes(calc.unit) ? (calc.unit as DeadlineUnit) : undefined
       if (!unit) errors['unit'] = [t('Đơn vị không hợp lệ.', 'Unknown unit.')]

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'csv-parse/sync'
-import { civilOf, isoDateOf, isWeekend, parseIsoDate, weekdayName, weekdayShort } from './calendar.days.js'
+import { civilOf, isWeekend, parseIsoDate, weekdayName, weekdayShort } from './calendar.days.js'
 import { isDayOffKind, SCHEDULE_KINDS, type ScheduleDay, type ScheduleKind } from './calendar.schedule.js'
 
 /** The official schedules shipped with the code (a copy of shared/data/holidays.csv, sources kept). */
@@ -105,10 +105,4 @@ export function readBundledSchedules(): ParsedScheduleCsv {
   const parsed = parseScheduleCsv(fs.readFileSync(BUNDLED_HOLIDAYS_CSV, 'utf8'))
   if (parsed.problems.length) throw new Error(`data/calendar/holidays.csv: ${parsed.problems.map((p) => `line ${p.line}: ${p.message}`).join('; ')}`)
   return parsed
-}
-
-/** Serialises rows back to the holidays.csv format (for the preview and downloads). */
-export function toScheduleCsv(rows: readonly ScheduleDay[]): string {
-  const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
-  return ['date,name,kind,weekday,note,source', ...rows.map((r) => [isoDateOf(r.day), r.name, r.kind, weekdayShort(r.day), r.note, r.source].map(q).join(','))].join('\n') + '\n'
 }

@@ -155,6 +155,13 @@ describe('A5 pauses', () => {
     expect(due('2026-03-02T09:00', 5, 'calendar_days', [supplement('2026-03-04T10:00', '2026-03-09T10:00', 'resume')]).at).toBe('2026-03-13T17:00')
   })
 
+  it('A5: resumed calendar days that were all used end with the resumption day', () => {
+    // 3 calendar days from Mon 2/3 would end Thu 5/3; paused that day with Tue and Wed used, the last day counts after Mon 9/3.
+    expect(due('2026-03-02T09:00', 3, 'calendar_days', [supplement('2026-03-05T09:00', '2026-03-09T16:00', 'resume')]).at).toBe('2026-03-10T17:00')
+    // Received Fri 6/3; the 2 days (Sat, Sun) ran out over the weekend, the due day moved to Mon 9/3; a pause on Mon leaves nothing.
+    expect(due('2026-03-06T09:00', 2, 'calendar_days', [supplement('2026-03-09T08:00', '2026-03-11T16:00', 'resume')]).at).toBe('2026-03-11T17:00')
+  })
+
   it('A5: two pauses apply in order', () => {
     const r = due('2026-03-02T09:00', 5, 'working_days', [supplement('2026-03-03T09:00', '2026-03-04T09:00', 'restart'), supplement('2026-03-05T09:00', '2026-03-06T09:00', 'restart')])
     expect(r.at).toBe('2026-03-13T17:00')

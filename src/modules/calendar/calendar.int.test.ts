@@ -145,6 +145,8 @@ describe('public "Lịch làm việc" page', () => {
     expect(res.body).toContain('Hạn trả kết quả')
     expect(res.body).toContain('26/02/2026')
     expect(res.body).toContain('không tính vào thời hạn')
+    // Some browsers send seconds with the time.
+    expect((await anon.get('/lich-lam-viec?receivedDate=2026-03-02&receivedTime=15:30:00&amount=0&unit=same_day')).body).toContain('03/03/2026')
   })
 
   it('puts errors next to the fields they concern', async () => {

@@ -72,7 +72,18 @@ describe('Vietnamese lunar calendar (UTC+7)', () => {
         expect(lunarOf(start + 28).month).toBe(m)
       }
     }
-  })
+  }, 30_000)
+
+  it('round-trips every solar day of 1900–2100 (exhaustive), including days when the new moon falls late', () => {
+    expect(lunarOf(day('2054-05-07'))).toEqual({ year: 2054, month: 3, day: 30, leap: false })
+    expect(lunarOf(day('2062-04-09'))).toEqual({ year: 2062, month: 2, day: 30, leap: false })
+    const bad: string[] = []
+    for (let d = dayNumberOf(1900, 1, 1), end = dayNumberOf(2100, 12, 31); d <= end; d++) {
+      const l = lunarOf(d)
+      if (l.day < 1 || l.day > 30 || solarOf(l) !== d) bad.push(isoDateOf(d))
+    }
+    expect(bad).toEqual([])
+  }, 60_000)
 
   it('round-trips solar → lunar → solar over 1900–2100 (property)', () => {
     const first = dayNumberOf(1900, 1, 31) // 1/1 of the lunar year 1900
@@ -86,7 +97,7 @@ describe('Vietnamese lunar calendar (UTC+7)', () => {
       }),
       { numRuns: 5000 },
     )
-  })
+  }, 30_000)
 
   it('round-trips lunar → solar → lunar for every existing lunar date (property)', () => {
     fc.assert(
@@ -101,5 +112,5 @@ describe('Vietnamese lunar calendar (UTC+7)', () => {
       }),
       { numRuns: 5000 },
     )
-  })
+  }, 30_000)
 })

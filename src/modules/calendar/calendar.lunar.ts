@@ -110,6 +110,9 @@ export function lunarOf(dayNumber: number, tz = VN_LUNAR_TIMEZONE): LunarDate {
   const k = INT((jdn - 2415021.076998695) / SYNODIC)
   let monthStart = newMoonDay(k + 1, tz)
   if (monthStart > jdn) monthStart = newMoonDay(k, tz)
+  // The mean-lunation estimate of k can be one too high when the true new moon falls late
+  // (e.g. 7/5/2054 and 9/4/2062 would otherwise get day 0 of the next month).
+  if (monthStart > jdn) monthStart = newMoonDay(k - 1, tz)
   // Solar year of the day, from the JDN (calendar.days would do, but keep this file standalone).
   const yy = solarYearOfJdn(jdn)
   let a11 = lunarMonth11(yy, tz)

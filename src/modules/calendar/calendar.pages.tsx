@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { StaffPrincipal } from '../../shared/auth.js'
 import { DomainError } from '../../shared/errors.js'
-import { tr, type Lang } from '../../shared/i18n.js'
+import { formatVnDateTime, tr, type Lang } from '../../shared/i18n.js'
 import type { Guards } from '../../shared/module.js'
 import { CsrfField } from '../../shared/ui/layout.js'
 import { MAX_SCHEDULE_CSV_BYTES, type CsvProblem } from './calendar.csv.js'
@@ -328,7 +328,7 @@ export function AdminCalendarPage(p: { lang: Lang; csrf: string; schedules: Sche
               <a href={`/lich-lam-viec?year=${m.year}`}>{m.year}</a>
             </th>
             <td>{m.reason}</td>
-            <td>{formatVnIso(m.loadedAt.getTime()).slice(0, 16).replace('T', ' ')}</td>
+            <td>{formatVnDateTime(m.loadedAt)}</td>
             <td>{m.version}</td>
           </tr>
         ))}
@@ -450,7 +450,7 @@ export function AdminCalendarPage(p: { lang: Lang; csrf: string; schedules: Sche
       <Table headers={[t('Lúc', 'When'), t('Thay đổi', 'Change'), t('Người thực hiện', 'By'), t('Lý do', 'Reason')]}>
         {p.changes.map((x) => (
           <tr>
-            <td>{formatVnIso(x.occurredAt.getTime()).slice(0, 16).replace('T', ' ')}</td>
+            <td>{formatVnDateTime(x.occurredAt)}</td>
             <td>
               {ACTION_LABEL[x.action] ? tr(p.lang, ...(ACTION_LABEL[x.action] as [string, string])) : x.action}
               {x.year ? ` ${x.year}` : ''}
@@ -557,7 +557,7 @@ export function registerCalendarPages(appIn: FastifyInstance, deps: CalendarDeps
       const t = (vi: string, en: string) => tr(req.lang, vi, en)
       const at = parseIsoInstant(`${calc.receivedDate}T${calc.receivedTime}`)
       if (parseIsoDate(calc.receivedDate) === undefined) errors['receivedDate'] = [t('Ngày không hợp lệ.', 'Not a valid date.')]
-      else if (at === undefined || parseMinute(calc.receivedTime) === undefined) errors['receivedTime'] = [t('Giờ không hợp lệ (HH:MM).', 'Not a valid time (HH:MM).')]
+      else if (at === undefined) errors['receivedTime'] = [t('Giờ không hợp lệ (HH:MM).', 'Not a valid time (HH:MM).')]
       else if (!province.covers(vnDayOf(at)) || civilOf(vnDayOf(at)).year > MAX_YEAR) errors['receivedDate'] = [t(`Ngày phải trong các năm ${MIN_YEAR}–${MAX_YEAR}.`, `The date must be within ${MIN_YEAR}–${MAX_YEAR}.`)]
       const unit = (DEADLINE_UNITS as readonly string[]).includes(calc.unit) ? (calc.unit as DeadlineUnit) : undefined
       if (!unit) errors['unit'] = [t('Đơn vị không hợp lệ.', 'Unknown unit.')]

@@ -23,7 +23,7 @@ describe('deadline properties (fast-check)', () => {
       }),
       { numRuns: 3000 },
     )
-  })
+  }, 30_000)
 
   it('a due time never decreases when the limit grows', () => {
     fc.assert(
@@ -32,7 +32,7 @@ describe('deadline properties (fast-check)', () => {
       }),
       { numRuns: 3000 },
     )
-  })
+  }, 30_000)
 
   it('for working-day limits it is always 17:00 of a working day', () => {
     fc.assert(
@@ -43,7 +43,7 @@ describe('deadline properties (fast-check)', () => {
       }),
       { numRuns: 3000 },
     )
-  })
+  }, 30_000)
 
   it('adding a day off never moves a due date earlier', () => {
     fc.assert(
@@ -55,9 +55,29 @@ describe('deadline properties (fast-check)', () => {
         const withExtra = testSnapshot({ official: new Map([...official, [year, official.has(year) ? rows : [...provisionalRows(year), rows[rows.length - 1] as ScheduleDay]]]) })
         expect(computeDueAt(withExtra, t, l.amount, l.unit)).toBeGreaterThanOrEqual(computeDueAt(cal, t, l.amount, l.unit))
       }),
-      { numRuns: 150 },
+      { numRuns: 120 },
     )
-  })
+  }, 60_000)
+
+  it('a later receipt never gives an earlier due time', () => {
+    fc.assert(
+      fc.property(receipt, fc.integer({ min: 0, max: 10 * DAY_MS }), limit, (t, later, l) => {
+        expect(computeDueAt(cal, t + later, l.amount, l.unit)).toBeGreaterThanOrEqual(computeDueAt(cal, t, l.amount, l.unit))
+      }),
+      { numRuns: 3000 },
+    )
+  }, 30_000)
+
+  it('A5: a pause, restarted or resumed, never moves a due time earlier', () => {
+    fc.assert(
+      fc.property(receipt, limit, fc.integer({ min: 0, max: 20 * DAY_MS }), fc.integer({ min: 0, max: 20 * DAY_MS }), fc.constantFrom<'restart' | 'resume'>('restart', 'resume'), (t, l, start, length, mode) => {
+        const plain = computeDueAt(cal, t, l.amount, l.unit)
+        const paused = computeDue(cal, { receivedAt: t, amount: l.amount, unit: l.unit, pauses: [{ from: t + start, to: t + start + length, reason: 'bổ sung', mode }] })
+        expect(paused.dueAt.getTime()).toBeGreaterThanOrEqual(plain)
+      }),
+      { numRuns: 3000 },
+    )
+  }, 30_000)
 
   it('the explained and the fast path agree', () => {
     fc.assert(
@@ -66,7 +86,7 @@ describe('deadline properties (fast-check)', () => {
       }),
       { numRuns: 1000 },
     )
-  })
+  }, 30_000)
 })
 
 function provisionalRows(year: number): ScheduleDay[] {

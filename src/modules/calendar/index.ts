@@ -15,6 +15,9 @@ export { seedCalendar } from './calendar.seed.js'
  */
 export { getCalendarSnapshot } from './calendar.service.js'
 
+/** The days off (with kind) and make-up working days of a year in a snapshot, sorted by date. */
+export { daysOffOf, makeupWorkdaysOf, type DayOffView, type MakeupDayView } from './calendar.service.js'
+
 /** Topic of the outbox event written when days off, closures or working hours change (recompute open deadlines). */
 export { CALENDAR_CHANGED } from './calendar.service.js'
 

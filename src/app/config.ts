@@ -20,6 +20,8 @@ export const Config = z.object({
   VIDAN_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** Login attempts per minute from one address (all accounts together). */
   VIDAN_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Demo only: the clock starts at this instant and runs on (drills, browser tests). Refused in production. */
+  VIDAN_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
   /** Province the deployment serves (GSO code). Cà Mau is 96. */
   VIDAN_PROVINCE_CODE: z.string().regex(/^\d{2}$/).default('96'),
 })
@@ -42,6 +44,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
   }
   const c = parsed.data
+  if (c.VIDAN_MODE === 'production' && c.VIDAN_CLOCK_START) {
+    throw new ConfigError(['VIDAN_CLOCK_START: not allowed in production mode'])
+  }
   if (c.VIDAN_MODE === 'production' && !c.VIDAN_COOKIE_SECRET) {
     throw new ConfigError(['VIDAN_COOKIE_SECRET: required in production mode (at least 32 characters)'])
   }

@@ -1,4 +1,4 @@
-import { systemClock } from '../shared/clock.js'
+import { OffsetClock, systemClock } from '../shared/clock.js'
 import { disableDemoAccounts } from '../modules/identity/index.js'
 import type { Config } from './config.js'
 import { openDatabase } from './db.js'
@@ -11,7 +11,7 @@ import { seedDemo, seedReference } from './seed.js'
 export async function serve(config: Config): Promise<{ url: string; stop: () => Promise<void> }> {
   const started = performance.now()
   const handle = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir })
-  const clock = systemClock
+  const clock = config.VIDAN_CLOCK_START ? new OffsetClock(new Date(config.VIDAN_CLOCK_START)) : systemClock
   try {
     await migrateToLatest(handle.db)
     if (config.VIDAN_MODE === 'demo') {

@@ -21,3 +21,16 @@ export class ManualClock implements Clock {
     this.t += ms
   }
 }
+
+/** A clock that starts at a given instant and then runs at real speed (demo drills, browser tests). */
+export class OffsetClock implements Clock {
+  private readonly offset: number
+  constructor(start: Date, real: Clock = systemClock) {
+    this.offset = start.getTime() - real.now().getTime()
+    this.real = real
+  }
+  private readonly real: Clock
+  now(): Date {
+    return new Date(this.real.now().getTime() + this.offset)
+  }
+}

@@ -125,7 +125,7 @@ export function ApologiesPage(p: { lang: Lang; agency: string | undefined; agenc
       {p.items.length === 0 ? (
         <p>{t('Chưa có thư xin lỗi nào.', 'No apologies yet.')}</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" tabIndex={0} aria-label={t('Danh sách thư xin lỗi', 'Apologies')}>
           <table>
             <caption class="muted">{t(`${p.items.length} thư xin lỗi`, `${p.items.length} apologies`)}</caption>
             <thead>
@@ -213,7 +213,7 @@ export function InboxPage(p: { lang: Lang; box: Inbox; q: string; items: InboxIt
         <input id="q" name="q" type="search" maxLength={100} value={p.q} />
         <button type="submit">{t('Tìm', 'Search')}</button>
       </form>
-      <div class="table-wrap">
+      <div class="table-wrap" role="region" tabIndex={0} aria-label={t('Danh sách hồ sơ', 'Dossiers')}>
         <table>
           <caption class="muted">{t(`${p.total} hồ sơ`, `${p.total} dossiers`)}</caption>
           <thead>
@@ -426,7 +426,7 @@ export function DossierPage(p: { lang: Lang; csrf: string; data: DossierPageData
       ))}
 
       <h2>{t('Phiếu kiểm soát quá trình (giao, nhận hồ sơ)', 'Process-control sheet (hand-overs)')}</h2>
-      <div class="table-wrap">
+      <div class="table-wrap" role="region" tabIndex={0} aria-label={t('Phiếu kiểm soát quá trình', 'Process-control sheet')}>
         <table>
           <thead>
             <tr>
@@ -468,7 +468,7 @@ export function DossierPage(p: { lang: Lang; csrf: string; data: DossierPageData
       </ol>
 
       <h2>{t('Thành phần hồ sơ', 'Documents')}</h2>
-      <div class="table-wrap">
+      <div class="table-wrap" role="region" tabIndex={0} aria-label={t('Thành phần hồ sơ', 'Documents')}>
         <table>
           <thead>
             <tr>
@@ -626,7 +626,7 @@ export function RegisterPage(p: { lang: Lang; year: number; agencyName: string; 
           {t('Xem', 'Show')}
         </button>
       </form>
-      <div class="table-wrap">
+      <div class="table-wrap" role="region" tabIndex={0} aria-label={t('Sổ theo dõi hồ sơ', 'Register')}>
         <table>
           <thead>
             <tr>

@@ -164,7 +164,7 @@ export function AdminStaffPage(p: {
           <code>{p.created.initialPassword}</code>
         </div>
       ) : null}
-      <div class="table-wrap">
+      <div class="table-wrap" role="region" tabIndex={0} aria-label={t('Danh sách tài khoản', 'Accounts')}>
         <table>
           <caption class="muted">{t(`${p.accounts.length} tài khoản`, `${p.accounts.length} accounts`)}</caption>
           <thead>

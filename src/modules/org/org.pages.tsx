@@ -53,7 +53,7 @@ const typeLabel = (lang: Lang, u: AdminUnit) => tr(lang, ...TYPE_LABELS[u.type])
 function UnitTable(p: { lang: Lang; id?: string; caption: string; units: (AdminUnit & { portion?: LinkedUnit['portion'] })[]; portion?: boolean }) {
   const t = (vi: string, en: string) => tr(p.lang, vi, en)
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" role="region" tabIndex={0} aria-label={p.caption}>
       <table id={p.id}>
         <caption>{p.caption}</caption>
         <thead>
@@ -220,7 +220,7 @@ export function UnitPage(p: {
       {p.agencies.length ? (
         <section aria-labelledby="h-agencies">
           <h2 id="h-agencies">{t('Cơ quan', 'Agencies')}</h2>
-          <div class="table-wrap">
+          <div class="table-wrap" role="region" tabIndex={0} aria-label={t(`Cơ quan của ${u.name}`, `Agencies of ${u.name}`)}>
             <table>
               <caption>{t(`Cơ quan của ${u.name}`, `Agencies of ${u.name}`)}</caption>
               <thead>

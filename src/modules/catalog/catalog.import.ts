@@ -208,7 +208,7 @@ export interface ProvinceImportReport {
 export function readProvinceCsv(text: string): { rows: (ProvinceRow & { line: number })[]; issues: ProvinceRowIssue[] } {
   let records: Record<string, string>[]
   try {
-    records = parseCsv<Record<string, string>>(text.replace(/^\ufeff/, ''), { columns: true, skip_empty_lines: true, trim: true, relax_column_count: true })
+    records = parseCsv<Record<string, string>>(text.replace(/^\ufeff/, ''), { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: true })
   } catch (e) {
     throw new ValidationError('CATALOG.IMPORT_BAD_CSV', `Không đọc được tệp CSV: ${(e as Error).message}`)
   }
@@ -217,7 +217,7 @@ export function readProvinceCsv(text: string): { rows: (ProvinceRow & { line: nu
   const rows: (ProvinceRow & { line: number })[] = []
   const issues: ProvinceRowIssue[] = []
   records.forEach((r, i) => {
-    const clean = Object.fromEntries(Object.entries(r).map(([k, v]) => [k.trim().toLowerCase(), typeof v === 'string' && v.trim() !== '' ? cleanText(v) : undefined]))
+    const clean = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && v.trim() !== '' ? cleanText(v) : undefined]))
     const parsed = ProvinceRow.safeParse(clean)
     const line = i + 2
     if (!parsed.success) issues.push({ line, code: String(clean['code'] ?? ''), message: parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') })

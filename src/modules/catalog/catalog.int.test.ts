@@ -12,14 +12,15 @@ beforeAll(async () => {
 })
 afterAll(async () => t?.close())
 
+interface Found {
+  items: { code: string; name: string; field: string; levels: string[]; subjects: string[]; onlineLevel: string | null }[]
+  total: number
+  facets: Record<'field' | 'level' | 'agency' | 'subject' | 'online', { value: string; label: string; count: number }[]>
+}
 const search = async (qs: string) => {
   const res = await b.get(`/api/v1/procedures?${qs}`)
   expect(res.statusCode).toBe(200)
-  return res.json() as {
-    items: { code: string; name: string; field: string; levels: string[]; subjects: string[]; onlineLevel: string | null }[]
-    total: number
-    facets: Record<'field' | 'level' | 'agency' | 'subject' | 'online', { value: string; label: string; count: number }[]>
-  }
+  return res.json<Found>()
 }
 const q = (text: string, extra = '') => search(`q=${encodeURIComponent(text)}${extra}`)
 

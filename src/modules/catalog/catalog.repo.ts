@@ -194,14 +194,14 @@ export async function resolveQueryWords(db: Conn, q: string): Promise<{ folded: 
     )
     SELECT qw.i, qw.w,
       trim(regexp_replace(vn_fold(${q}), '[^a-z0-9]+', ' ', 'g')) AS folded,
-      EXISTS (SELECT 1 FROM catalog_terms c WHERE c.term = qw.w) AS known,
-      ARRAY(
+      k.known,
+      CASE WHEN k.known OR length(qw.w) < 3 THEN ARRAY[]::text[] ELSE ARRAY(
         SELECT c.term FROM catalog_terms c
-        WHERE length(qw.w) >= 3 AND qw.w <% c.term AND length(c.term) <= length(qw.w) + 3
+        WHERE qw.w <% c.term AND length(c.term) <= length(qw.w) + 3
         ORDER BY word_similarity(qw.w, c.term) DESC, abs(length(c.term) - length(qw.w)), c.term
         LIMIT 3
-      ) AS near
-    FROM qw
+      ) END AS near
+    FROM qw, LATERAL (SELECT EXISTS (SELECT 1 FROM catalog_terms c WHERE c.term = qw.w) AS known) k
     ORDER BY qw.i
     LIMIT ${MAX_WORDS}
   `.execute(db)
@@ -215,7 +215,7 @@ export async function resolveQueryWords(db: Conn, q: string): Promise<{ folded: 
   return { folded: r.rows[0]?.folded ?? '', words, unresolved }
 }
 
-type Col = 'name_words' | 'field_words' | 'search_words'
+type Col = 'name_words' | 'field_words' | 'all_words'
 const hitIn = (col: Col, w: QueryWord) => sql`(${sql.ref(`p.${col}`)} && ${sql`ARRAY[${sql.join(w.terms)}]::text[]`})`
 const all = (parts: ReturnType<typeof sql>[]) => sql`(${sql.join(parts, sql` AND `)})`
 
@@ -236,7 +236,7 @@ export function textMatch(r: { folded: string; words: QueryWord[]; unresolved: s
       rank: sql`CASE WHEN ${folded} <% p.name_folded THEN 3 ELSE 2 END DESC, word_similarity(${folded}, p.name_folded) DESC, similarity(${folded}, p.name_folded) DESC, p.code`,
     }
   }
-  const anywhere = (w: QueryWord) => sql`(${hitIn('name_words', w)} OR ${hitIn('field_words', w)} OR ${hitIn('search_words', w)})`
+  const anywhere = (w: QueryWord) => hitIn('all_words', w)
   const count = (f: (w: QueryWord) => ReturnType<typeof sql>) => sql`(${sql.join(words.map((w) => sql`(${f(w)})::int`), sql` + `)})`
   // Every word must be found. Relaxed (the caller's second try when nothing matched), one word
   // of three or more may be missing ("xin" in "xin giấy phép xây nhà" is in no permit's name);
@@ -261,8 +261,15 @@ export function textMatch(r: { folded: string; words: QueryWord[]; unresolved: s
 
 const RELAX_BELOW = 5
 
-export async function searchProcedures(db: Conn, q: SearchQuery): Promise<{ rows: SearchRow[]; total: number; facets: FacetRow[]; words: QueryWord[]; unresolved: string[]; relaxed: boolean }> {
+/**
+ * Runs a search; call it inside a transaction. For a text query the planner prices `&&` on word
+ * arrays and `<%` as cheap and prefers a sequential scan, which compares every procedure's
+ * words (three to five times slower on PGlite than the exact GIN lookups); SET LOCAL keeps
+ * that hint inside this transaction. Browsing without text keeps the default plan.
+ */
+export async function searchProcedures(db: Trx, q: SearchQuery): Promise<{ rows: SearchRow[]; total: number; facets: FacetRow[]; words: QueryWord[]; unresolved: string[]; relaxed: boolean }> {
   const text = q.q?.trim() ? q.q.trim() : undefined
+  if (text) await sql`SET LOCAL enable_seqscan = off`.execute(db)
   const resolved = text ? await resolveQueryWords(db, text) : undefined
   const strict = await runSearch(db, q, resolved ? textMatch(resolved) : undefined)
   // Few strict matches for a long query: a filler word may be what excludes the right one.
@@ -283,7 +290,7 @@ async function runSearch(db: Conn, q: SearchQuery, m: ReturnType<typeof textMatc
   // other filter applied, so a citizen sees how many results choosing that value would give.
   const r = await sql<{ total: number; items: SearchRow[] | null; facets: FacetRow[] | null }>`
     WITH m AS MATERIALIZED (
-      SELECT p.code, p.name, p.field, p.levels, p.subjects, p.online_level, p.agency_refs, p.in_province, p.current_version, p.name_folded, p.name_words, p.field_words, p.search_words
+      SELECT p.code, p.name, p.field, p.levels, p.subjects, p.online_level, p.agency_refs, p.in_province, p.current_version, p.name_folded, p.name_words, p.field_words, p.all_words
       FROM catalog_procedures p
       WHERE ${sql.join(base, sql` AND `)}
     )
@@ -309,6 +316,12 @@ async function runSearch(db: Conn, q: SearchQuery, m: ReturnType<typeof textMatc
   return { rows: row?.items ?? [], total: Number(row?.total ?? 0), facets: row?.facets ?? [] }
 }
 
+/** Refreshes the planner's statistics after a bulk write (PGlite runs no autovacuum). */
+export async function analyzeCatalog(trx: Trx): Promise<void> {
+  await sql`ANALYZE catalog_procedures`.execute(trx)
+  await sql`ANALYZE catalog_terms`.execute(trx)
+}
+
 /** Adds the words of the given procedures to the dictionary that corrects typos. */
 export async function addTerms(trx: Trx, codes: string[]): Promise<void> {
   for (let i = 0; i < codes.length; i += 500) {
@@ -317,7 +330,7 @@ export async function addTerms(trx: Trx, codes: string[]): Promise<void> {
     await sql`
       INSERT INTO catalog_terms (term)
       SELECT DISTINCT t FROM catalog_procedures p,
-        unnest(p.name_words || p.field_words || p.search_words) t
+        unnest(p.all_words) t
       WHERE p.code = ANY(${part}::text[]) AND length(t) BETWEEN 2 AND 40
       ON CONFLICT (term) DO NOTHING
     `.execute(trx)
@@ -350,13 +363,16 @@ export async function listByAgency(db: Conn, agency: string): Promise<SearchRow[
     .execute() as Promise<SearchRow[]>
 }
 
-/** Every agency reference used by the province's procedures, with the labels published for them. */
-export async function listAgencyLabels(db: Conn): Promise<Map<string, string>> {
+/** The labels published for agency references (all, or those given), from current versions. */
+export async function listAgencyLabels(db: Conn, refs?: string[]): Promise<Map<string, string>> {
+  if (refs && !refs.length) return new Map()
+  const only = refs ? sql`WHERE p.agency_refs && ${sql`ARRAY[${sql.join(refs)}]::text[]`}` : sql``
   const rows = await sql<{ ref: string; label: string }>`
     SELECT DISTINCT ON (a->>'ref') a->>'ref' AS ref, a->>'label' AS label
     FROM catalog_procedures p
     JOIN catalog_procedure_versions v ON v.code = p.code AND v.version = p.current_version
     CROSS JOIN jsonb_array_elements(v.agencies) a
+    ${only}
     ORDER BY a->>'ref', a->>'label'
   `.execute(db)
   return new Map(rows.rows.map((r) => [r.ref, r.label]))

@@ -8,6 +8,7 @@ import { appendOutboxEvent } from '../../shared/outbox.js'
 import { listAgencies } from '../org/index.js'
 import {
   addTerms,
+  analyzeCatalog,
   countProcedures,
   findCurrentHashes,
   findHead,
@@ -330,8 +331,9 @@ const FACET_DIMS = ['field', 'level', 'agency', 'subject', 'online'] as const
 
 /** Search with filters and counts per filter value; facet labels in the reader's language. */
 export async function searchCatalog(deps: CatalogDeps, q: SearchQuery, lang: Lang = 'vi'): Promise<SearchResultDto> {
-  const r = await searchRows(deps.db, q)
-  const agencyNames = r.facets.some((f) => f.dim === 'agency') ? await agencyNameMap(deps.db) : new Map<string, string>()
+  const r = await inTransaction(deps.db, (trx) => searchRows(trx, q))
+  const refs = r.facets.filter((f) => f.dim === 'agency' && !isRule(f.value)).map((f) => f.value)
+  const agencyNames = await agencyNameMap(deps.db, refs)
   const facets = Object.fromEntries(FACET_DIMS.map((d) => [d, [] as FacetValue[]])) as Record<(typeof FACET_DIMS)[number], FacetValue[]>
   for (const f of r.facets) {
     const label = f.dim === 'agency' && !isRule(f.value) ? (agencyNames.get(f.value) ?? f.value) : facetLabel(f.dim, f.value, lang)
@@ -355,10 +357,11 @@ export async function searchCatalog(deps: CatalogDeps, q: SearchQuery, lang: Lan
   }
 }
 
-/** Names for agency references: org's names first, else the labels published with procedures. */
-export async function agencyNameMap(db: Db): Promise<Map<string, string>> {
-  const labels = await listAgencyLabels(db)
-  for (const a of await listAgencies(db)) labels.set(a.id, a.name)
+/** Names for agency references (all, or those given): org's names first, else the labels published with procedures. */
+export async function agencyNameMap(db: Db, refs?: string[]): Promise<Map<string, string>> {
+  if (refs && !refs.length) return new Map()
+  const labels = await listAgencyLabels(db, refs)
+  for (const a of await listAgencies(db)) if (!refs || refs.includes(a.id)) labels.set(a.id, a.name)
   return labels
 }
 
@@ -436,6 +439,7 @@ export async function editProcedure(deps: CatalogDeps, code: string, edit: Proce
 
 /** Records a bulk change (import, seed) as one event, in its transaction. */
 export async function announceImport(trx: Trx, kind: string, counts: WriteCounts, actorId: string | null): Promise<void> {
+  await analyzeCatalog(trx)
   await appendOutboxEvent(trx, { topic: 'catalog.imported', aggregateType: 'catalog', aggregateId: kind, actorId, payload: { kind, ...counts } })
 }
 

@@ -8,6 +8,7 @@ import { ValidationError } from '../../shared/errors.js'
 import { listAgencies } from '../org/index.js'
 import { parseFeeCell, parseLevels, parseNationalRecord, parseTimeCell, REPORT_FIELDS, type FieldStatus, type ParsedNationalRecord, type ParseIssue, type ReportField } from './catalog.parse.js'
 import { AgencyRef, COMMUNE_RULES, ProcedureCode, type AgencyAssignment, type OnlineLevel, type ProcedureContent } from './catalog.schemas.js'
+import { listInProvinceCodes } from './catalog.repo.js'
 import { announceImport, currentDrafts, writeDrafts, type VersionDraft, type WriteCounts } from './catalog.service.js'
 import { cleanOrNull, cleanText } from './catalog.text.js'
 
@@ -398,8 +399,7 @@ export async function applyProvinceList(
     drafts.push({ ...base, ...a, inProvince: applies, duePublishBy: due, content: { ...base.content, local } })
   }
   // Procedures the province listed before and no longer lists stop applying here.
-  const stale = await trx.selectFrom('catalogProcedures').select('code').where('inProvince', '=', true).orderBy('code').execute()
-  const delist = stale.map((s) => s.code).filter((c) => !listed.has(c))
+  const delist = (await listInProvinceCodes(trx)).filter((c) => !listed.has(c))
   if (delist.length) {
     const cur = await currentDrafts(trx, delist)
     for (const d of cur.values()) drafts.push({ ...d, inProvince: false })

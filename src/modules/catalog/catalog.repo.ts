@@ -1,7 +1,7 @@
-import { sql, type Selectable } from 'kysely'
+import { sql, type Insertable, type Selectable } from 'kysely'
 import type { Db, Trx } from '../../shared/database.js'
 import type { Level, OnlineLevel, SearchQuery, Subject } from './catalog.schemas.js'
-import type { CatalogProcedureVersionsTable } from './catalog.tables.js'
+import type { CatalogProceduresTable, CatalogProcedureVersionsTable } from './catalog.tables.js'
 import './catalog.tables.js'
 
 type Conn = Db | Trx
@@ -9,60 +9,55 @@ type Conn = Db | Trx
 export type VersionRow = Selectable<CatalogProcedureVersionsTable>
 
 /** A version as written: the JSON columns already serialised. */
-export interface NewVersionRow {
-  code: string
-  version: number
-  name: string
-  field: string
-  levels: string[]
-  subjects: string[]
-  inProvince: boolean
-  onlineLevel: OnlineLevel | null
-  partialReason: string | null
-  partialLegalBasis: string | null
-  agencies: string
-  content: string
-  contentHash: string
-  source: string
-  changeNote: string | null
-  publishedAt: Date
-  duePublishBy: Date | null
-  createdAt: Date
-  createdBy: string | null
-}
+export type NewVersionRow = Omit<Insertable<CatalogProcedureVersionsTable>, 'agencies' | 'content'> & { agencies: string; content: string; onlineLevel: OnlineLevel | null }
 
-export interface HeadRow {
-  code: string
-  currentVersion: number
+/** The head of a procedure as written: its current version's indexed columns. */
+export type HeadRow = Omit<Insertable<CatalogProceduresTable>, 'unpublishedAt' | 'inProvince' | 'agencyRefs' | 'searchText'> & {
   inProvince: boolean
-  name: string
-  field: string
-  levels: string[]
-  subjects: string[]
-  onlineLevel: OnlineLevel | null
   agencyRefs: string[]
   searchText: string
-  updatedAt: Date
 }
 
 const CHUNK = 200
 
-/** Current version number and content hash of each of `codes` that exists. */
-export async function findCurrentHashes(db: Conn, codes: string[]): Promise<Map<string, { version: number; hash: string }>> {
-  const out = new Map<string, { version: number; hash: string }>()
-  for (let i = 0; i < codes.length; i += 1000) {
-    const part = codes.slice(i, i + 1000)
-    if (!part.length) continue
-    const rows = await db
-      .selectFrom('catalogProcedures as p')
-      .innerJoin('catalogProcedureVersions as v', (j) => j.onRef('v.code', '=', 'p.code').onRef('v.version', '=', 'p.currentVersion'))
-      .select(['p.code', 'p.currentVersion', 'v.contentHash'])
-      .where('p.code', 'in', part)
-      .orderBy('p.code')
-      .execute()
-    for (const r of rows) out.set(r.code, { version: r.currentVersion, hash: r.contentHash })
+/** The current version of each of `codes` (those that exist), joined to its head. */
+function currentVersions(db: Conn, codes: string[]) {
+  return db
+    .selectFrom('catalogProcedureVersions as v')
+    .innerJoin('catalogProcedures as p', (j) => j.onRef('p.code', '=', 'v.code').onRef('p.currentVersion', '=', 'v.version'))
+    .where('v.code', 'in', codes)
+    .orderBy('v.code')
+}
+
+async function inChunks<T>(codes: string[], size: number, f: (part: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = []
+  for (let i = 0; i < codes.length; i += size) {
+    const part = codes.slice(i, i + size)
+    if (part.length) out.push(...(await f(part)))
   }
   return out
+}
+
+/** Version number, content hash and publication instant of the current version of each code. */
+export async function findCurrentMeta(db: Conn, codes: string[]): Promise<Map<string, { version: number; hash: string; publishedAt: Date }>> {
+  const rows = await inChunks(codes, 1000, (part) => currentVersions(db, part).select(['v.code', 'v.version', 'v.contentHash', 'v.publishedAt']).execute())
+  return new Map(rows.map((r) => [r.code, { version: r.version, hash: r.contentHash, publishedAt: r.publishedAt }]))
+}
+
+/** The current version rows of `codes`, whole. */
+export async function findCurrentVersions(db: Conn, codes: string[]): Promise<VersionRow[]> {
+  return inChunks(codes, 500, (part) => currentVersions(db, part).selectAll('v').execute())
+}
+
+/** Locks a procedure's head for an edit; its current version number, or undefined. */
+export async function lockHead(trx: Trx, code: string): Promise<number | undefined> {
+  const r = await trx.selectFrom('catalogProcedures').select('currentVersion').where('code', '=', code).forUpdate().executeTakeFirst()
+  return r?.currentVersion
+}
+
+/** Codes of the procedures that apply in the province now. */
+export async function listInProvinceCodes(db: Conn): Promise<string[]> {
+  return (await db.selectFrom('catalogProcedures').select('code').where('inProvince', '=', true).orderBy('code').execute()).map((r) => r.code)
 }
 
 export async function countProcedures(db: Conn): Promise<number> {

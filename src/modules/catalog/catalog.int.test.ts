@@ -183,7 +183,7 @@ describe('versions', () => {
       expectedVersion: 1,
       changeNote: 'Công bố lại theo Quyết định 123/QĐ-UBND',
       onlineLevel: 'partial',
-      partialReason: 'Phải kiểm tra chỗ ở thực tế.',
+      partialReason: 'Phải kiểm tra chỗ ở thực tế.'.normalize('NFD'),
       partialLegalBasis: 'Luật Cư trú 2020',
       localTime: { kind: 'working_days', value: 2, original: '2 ngày làm việc' },
       duePublishBy: '2026-11-30T10:00:00Z',

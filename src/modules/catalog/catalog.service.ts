@@ -343,7 +343,9 @@ export async function catalogIsEmpty(db: Db): Promise<boolean> {
  * An administrator's edit: publishes a new version (the old one stays readable), checks the
  * expected version, and announces it on the outbox in the same transaction.
  */
-export async function editProcedure(deps: CatalogDeps, code: string, edit: ProcedureEdit, actorId: string): Promise<ProcedureDto> {
+export async function editProcedure(deps: CatalogDeps, code: string, input: ProcedureEdit, actorId: string): Promise<ProcedureDto> {
+  // Vietnamese text is stored in NFC whatever the keyboard sent.
+  const edit = JSON.parse(JSON.stringify(input), (_k, v: unknown) => (typeof v === 'string' ? v.normalize('NFC') : v)) as ProcedureEdit
   const known = new Set((await listAgencies(deps.db)).map((a) => a.id))
   const result = await inTransaction(deps.db, async (trx) => {
     const currentVersion = await lockHead(trx, code)

@@ -21,10 +21,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       name_folded text GENERATED ALWAYS AS (' ' || regexp_replace(vn_fold(name), '[^a-z0-9]+', ' ', 'g') || ' ') STORED,
       field_folded text GENERATED ALWAYS AS (' ' || regexp_replace(vn_fold(field), '[^a-z0-9]+', ' ', 'g') || ' ') STORED,
       -- the same as arrays of words, so a word is found through an exact GIN lookup (&&)
-      -- instead of rechecking long texts (document names run to thousands of characters)
+      -- instead of rechecking long texts; name and field words serve the ranking
       name_words text[] GENERATED ALWAYS AS (string_to_array(trim(regexp_replace(vn_fold(name), '[^a-z0-9]+', ' ', 'g')), ' ')) STORED,
       field_words text[] GENERATED ALWAYS AS (string_to_array(trim(regexp_replace(vn_fold(field), '[^a-z0-9]+', ' ', 'g')), ' ')) STORED,
-      search_words text[] GENERATED ALWAYS AS (string_to_array(trim(regexp_replace(vn_fold(search_text), '[^a-z0-9]+', ' ', 'g')), ' ')) STORED,
+      -- name, field and document names together: where a query word is looked up (GIN, exact)
+      all_words text[] GENERATED ALWAYS AS (string_to_array(trim(regexp_replace(vn_fold(name || ' ' || field || ' ' || search_text), '[^a-z0-9]+', ' ', 'g')), ' ')) STORED,
       updated_at timestamptz NOT NULL
     )
   `.execute(db)
@@ -32,9 +33,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // array opclass (never btree_gin: beside pg_trgm it breaks `%` on PGlite).
   await sql`CREATE INDEX catalog_procedures_name_trgm ON catalog_procedures USING gin (name_folded gin_trgm_ops)`.execute(db)
   await sql`CREATE INDEX catalog_procedures_field_trgm ON catalog_procedures USING gin (field_folded gin_trgm_ops)`.execute(db)
-  await sql`CREATE INDEX catalog_procedures_name_words ON catalog_procedures USING gin (name_words)`.execute(db)
-  await sql`CREATE INDEX catalog_procedures_field_words ON catalog_procedures USING gin (field_words)`.execute(db)
-  await sql`CREATE INDEX catalog_procedures_search_words ON catalog_procedures USING gin (search_words)`.execute(db)
+  await sql`CREATE INDEX catalog_procedures_all_words ON catalog_procedures USING gin (all_words)`.execute(db)
   await sql`CREATE INDEX catalog_procedures_agency_refs ON catalog_procedures USING gin (agency_refs)`.execute(db)
   await sql`CREATE INDEX catalog_procedures_field_idx ON catalog_procedures (field, code)`.execute(db)
 

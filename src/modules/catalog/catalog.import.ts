@@ -8,6 +8,7 @@ import { ValidationError } from '../../shared/errors.js'
 import { listAgencies } from '../org/index.js'
 import { parseFeeCell, parseLevels, parseNationalRecord, parseTimeCell, REPORT_FIELDS, type FieldStatus, type ParsedNationalRecord, type ParseIssue, type ReportField } from './catalog.parse.js'
 import { AgencyRef, COMMUNE_RULES, ProcedureCode, type AgencyAssignment, type OnlineLevel, type ProcedureContent } from './catalog.schemas.js'
+import { listInProvinceCodes } from './catalog.repo.js'
 import { announceImport, currentDrafts, writeDrafts, type VersionDraft, type WriteCounts } from './catalog.service.js'
 import { cleanOrNull, cleanText } from './catalog.text.js'
 
@@ -208,7 +209,7 @@ export interface ProvinceImportReport {
 export function readProvinceCsv(text: string): { rows: (ProvinceRow & { line: number })[]; issues: ProvinceRowIssue[] } {
   let records: Record<string, string>[]
   try {
-    records = parseCsv<Record<string, string>>(text.replace(/^\ufeff/, ''), { columns: true, skip_empty_lines: true, trim: true, relax_column_count: true })
+    records = parseCsv<Record<string, string>>(text.replace(/^\ufeff/, ''), { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: true })
   } catch (e) {
     throw new ValidationError('CATALOG.IMPORT_BAD_CSV', `Không đọc được tệp CSV: ${(e as Error).message}`)
   }
@@ -217,7 +218,7 @@ export function readProvinceCsv(text: string): { rows: (ProvinceRow & { line: nu
   const rows: (ProvinceRow & { line: number })[] = []
   const issues: ProvinceRowIssue[] = []
   records.forEach((r, i) => {
-    const clean = Object.fromEntries(Object.entries(r).map(([k, v]) => [k.trim().toLowerCase(), typeof v === 'string' && v.trim() !== '' ? cleanText(v) : undefined]))
+    const clean = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && v.trim() !== '' ? cleanText(v) : undefined]))
     const parsed = ProvinceRow.safeParse(clean)
     const line = i + 2
     if (!parsed.success) issues.push({ line, code: String(clean['code'] ?? ''), message: parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') })
@@ -398,8 +399,7 @@ export async function applyProvinceList(
     drafts.push({ ...base, ...a, inProvince: applies, duePublishBy: due, content: { ...base.content, local } })
   }
   // Procedures the province listed before and no longer lists stop applying here.
-  const stale = await trx.selectFrom('catalogProcedures').select('code').where('inProvince', '=', true).orderBy('code').execute()
-  const delist = stale.map((s) => s.code).filter((c) => !listed.has(c))
+  const delist = (await listInProvinceCodes(trx)).filter((c) => !listed.has(c))
   if (delist.length) {
     const cur = await currentDrafts(trx, delist)
     for (const d of cur.values()) drafts.push({ ...d, inProvince: false })

@@ -12,14 +12,15 @@ beforeAll(async () => {
 })
 afterAll(async () => t?.close())
 
+interface Found {
+  items: { code: string; name: string; field: string; levels: string[]; subjects: string[]; onlineLevel: string | null }[]
+  total: number
+  facets: Record<'field' | 'level' | 'agency' | 'subject' | 'online', { value: string; label: string; count: number }[]>
+}
 const search = async (qs: string) => {
   const res = await b.get(`/api/v1/procedures?${qs}`)
   expect(res.statusCode).toBe(200)
-  return res.json() as {
-    items: { code: string; name: string; field: string; levels: string[]; subjects: string[]; onlineLevel: string | null }[]
-    total: number
-    facets: Record<'field' | 'level' | 'agency' | 'subject' | 'online', { value: string; label: string; count: number }[]>
-  }
+  return res.json<Found>()
 }
 const q = (text: string, extra = '') => search(`q=${encodeURIComponent(text)}${extra}`)
 
@@ -182,7 +183,7 @@ describe('versions', () => {
       expectedVersion: 1,
       changeNote: 'Công bố lại theo Quyết định 123/QĐ-UBND',
       onlineLevel: 'partial',
-      partialReason: 'Phải kiểm tra chỗ ở thực tế.',
+      partialReason: 'Phải kiểm tra chỗ ở thực tế.'.normalize('NFD'),
       partialLegalBasis: 'Luật Cư trú 2020',
       localTime: { kind: 'working_days', value: 2, original: '2 ngày làm việc' },
       duePublishBy: '2026-11-30T10:00:00Z',

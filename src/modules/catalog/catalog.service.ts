@@ -1,5 +1,4 @@
 import crypto from 'node:crypto'
-import { sql } from 'kysely'
 import { z } from 'zod'
 import type { Clock } from '../../shared/clock.js'
 import { inTransaction, type Db, type Trx } from '../../shared/database.js'
@@ -8,8 +7,10 @@ import { appendOutboxEvent } from '../../shared/outbox.js'
 import { listAgencies } from '../org/index.js'
 import {
   addTerms,
+  analyzeCatalog,
   countProcedures,
-  findCurrentHashes,
+  findCurrentMeta,
+  findCurrentVersions,
   findHead,
   findVersion,
   findVersionInForce,
@@ -17,6 +18,7 @@ import {
   listByAgency,
   listFields,
   listVersions,
+  lockHead,
   searchProcedures as searchRows,
   writeVersionsAndHeads,
   type HeadRow,
@@ -137,24 +139,10 @@ export async function writeDrafts(
   meta: WriteMeta,
   onProgress?: (done: number, total: number) => void,
 ): Promise<WriteCounts & { written: { code: string; version: number }[] }> {
-  const current = await findCurrentHashes(
+  const current = await findCurrentMeta(
     trx,
     drafts.map((d) => d.code),
   )
-  const previousPublished = new Map<string, Date>()
-  if (current.size) {
-    const codes = [...current.keys()]
-    for (let i = 0; i < codes.length; i += 1000) {
-      const rows = await trx
-        .selectFrom('catalogProcedureVersions as v')
-        .innerJoin('catalogProcedures as p', (j) => j.onRef('p.code', '=', 'v.code').onRef('p.currentVersion', '=', 'v.version'))
-        .select(['v.code', 'v.publishedAt'])
-        .where('v.code', 'in', codes.slice(i, i + 1000))
-        .orderBy('v.code')
-        .execute()
-      for (const r of rows) previousPublished.set(r.code, r.publishedAt)
-    }
-  }
   const counts: WriteCounts = { created: 0, changed: 0, unchanged: 0 }
   const written: { code: string; version: number }[] = []
   const batch = 250
@@ -171,20 +159,13 @@ export async function writeDrafts(
       const version = (cur?.version ?? 0) + 1
       if (cur) counts.changed++
       else counts.created++
-      const prev = previousPublished.get(d.code)
+      const prev = cur?.publishedAt
       const wanted = meta.publishedAt ?? meta.at
       const publishedAt = prev && prev > wanted ? prev : wanted
+      const { agencies: _a, content: _c, duePublishBy: _d, ...plain } = d
       versions.push({
-        code: d.code,
+        ...plain,
         version,
-        name: d.name,
-        field: d.field,
-        levels: d.levels,
-        subjects: d.subjects,
-        inProvince: d.inProvince,
-        onlineLevel: d.onlineLevel,
-        partialReason: d.partialReason,
-        partialLegalBasis: d.partialLegalBasis,
         agencies: JSON.stringify(d.agencies),
         content: JSON.stringify(d.content),
         contentHash: hash,
@@ -208,7 +189,7 @@ export async function writeDrafts(
         searchText: searchTextOf(d.content),
         updatedAt: meta.at,
       })
-      current.set(d.code, { version, hash })
+      current.set(d.code, { version, hash, publishedAt })
       written.push({ code: d.code, version })
     }
     await writeVersionsAndHeads(trx, versions, heads)
@@ -223,20 +204,7 @@ export async function writeDrafts(
 
 /** The current version of each code as a draft (to merge an import into). */
 export async function currentDrafts(trx: Trx, codes: string[]): Promise<Map<string, VersionDraft>> {
-  const out = new Map<string, VersionDraft>()
-  for (let i = 0; i < codes.length; i += 500) {
-    const part = codes.slice(i, i + 500)
-    if (!part.length) continue
-    const rows = await trx
-      .selectFrom('catalogProcedureVersions as v')
-      .innerJoin('catalogProcedures as p', (j) => j.onRef('p.code', '=', 'v.code').onRef('p.currentVersion', '=', 'v.version'))
-      .selectAll('v')
-      .where('v.code', 'in', part)
-      .orderBy('v.code')
-      .execute()
-    for (const r of rows) out.set(r.code, draftOf(r))
-  }
-  return out
+  return new Map((await findCurrentVersions(trx, codes)).map((r) => [r.code, draftOf(r)]))
 }
 
 function draftOf(r: VersionRow): VersionDraft {
@@ -263,18 +231,11 @@ const isRule = (ref: string) => (COMMUNE_RULES as readonly string[]).includes(re
 async function toDto(db: Db, row: VersionRow, latestVersion: number): Promise<ProcedureDto> {
   const d = draftOf(row)
   const known = new Map((await listAgencies(db)).map((a) => [a.id, a.name]))
+  const { agencies: _a, content: _c, duePublishBy: _d, ...plain } = d
   return {
-    code: d.code,
+    ...plain,
     version: row.version,
     latestVersion,
-    name: d.name,
-    field: d.field,
-    levels: d.levels,
-    subjects: d.subjects,
-    inProvince: d.inProvince,
-    onlineLevel: d.onlineLevel,
-    partialReason: d.partialReason,
-    partialLegalBasis: d.partialLegalBasis,
     agencies: d.agencies.map((a) => ({ ref: a.ref, role: a.role, name: known.get(a.ref) ?? a.label, knownToOrg: isRule(a.ref) || known.has(a.ref) })),
     publishedAt: row.publishedAt.toISOString(),
     duePublishBy: row.duePublishBy?.toISOString() ?? null,
@@ -330,8 +291,9 @@ const FACET_DIMS = ['field', 'level', 'agency', 'subject', 'online'] as const
 
 /** Search with filters and counts per filter value; facet labels in the reader's language. */
 export async function searchCatalog(deps: CatalogDeps, q: SearchQuery, lang: Lang = 'vi'): Promise<SearchResultDto> {
-  const r = await searchRows(deps.db, q)
-  const agencyNames = r.facets.some((f) => f.dim === 'agency') ? await agencyNameMap(deps.db) : new Map<string, string>()
+  const r = await inTransaction(deps.db, (trx) => searchRows(trx, q))
+  const refs = r.facets.filter((f) => f.dim === 'agency' && !isRule(f.value)).map((f) => f.value)
+  const agencyNames = await agencyNameMap(deps.db, refs)
   const facets = Object.fromEntries(FACET_DIMS.map((d) => [d, [] as FacetValue[]])) as Record<(typeof FACET_DIMS)[number], FacetValue[]>
   for (const f of r.facets) {
     const label = f.dim === 'agency' && !isRule(f.value) ? (agencyNames.get(f.value) ?? f.value) : facetLabel(f.dim, f.value, lang)
@@ -355,10 +317,11 @@ export async function searchCatalog(deps: CatalogDeps, q: SearchQuery, lang: Lan
   }
 }
 
-/** Names for agency references: org's names first, else the labels published with procedures. */
-export async function agencyNameMap(db: Db): Promise<Map<string, string>> {
-  const labels = await listAgencyLabels(db)
-  for (const a of await listAgencies(db)) labels.set(a.id, a.name)
+/** Names for agency references (all, or those given): org's names first, else the labels published with procedures. */
+export async function agencyNameMap(db: Db, refs?: string[]): Promise<Map<string, string>> {
+  if (refs && !refs.length) return new Map()
+  const labels = await listAgencyLabels(db, refs)
+  for (const a of await listAgencies(db)) if (!refs || refs.includes(a.id)) labels.set(a.id, a.name)
   return labels
 }
 
@@ -380,12 +343,14 @@ export async function catalogIsEmpty(db: Db): Promise<boolean> {
  * An administrator's edit: publishes a new version (the old one stays readable), checks the
  * expected version, and announces it on the outbox in the same transaction.
  */
-export async function editProcedure(deps: CatalogDeps, code: string, edit: ProcedureEdit, actorId: string): Promise<ProcedureDto> {
+export async function editProcedure(deps: CatalogDeps, code: string, input: ProcedureEdit, actorId: string): Promise<ProcedureDto> {
+  // Vietnamese text is stored in NFC whatever the keyboard sent.
+  const edit = JSON.parse(JSON.stringify(input), (_k, v: unknown) => (typeof v === 'string' ? v.normalize('NFC') : v)) as ProcedureEdit
   const known = new Set((await listAgencies(deps.db)).map((a) => a.id))
   const result = await inTransaction(deps.db, async (trx) => {
-    const head = await trx.selectFrom('catalogProcedures').select(['currentVersion']).where('code', '=', code).forUpdate().executeTakeFirst()
-    if (!head) throw new ProcedureNotFoundError(code)
-    if (head.currentVersion !== edit.expectedVersion) throw new ConcurrentUpdateError('procedure', code)
+    const currentVersion = await lockHead(trx, code)
+    if (currentVersion === undefined) throw new ProcedureNotFoundError(code)
+    if (currentVersion !== edit.expectedVersion) throw new ConcurrentUpdateError('procedure', code)
     const cur = (await currentDrafts(trx, [code])).get(code)
     if (!cur) throw new ProcedureNotFoundError(code)
     const next: VersionDraft = {
@@ -436,11 +401,6 @@ export async function editProcedure(deps: CatalogDeps, code: string, edit: Proce
 
 /** Records a bulk change (import, seed) as one event, in its transaction. */
 export async function announceImport(trx: Trx, kind: string, counts: WriteCounts, actorId: string | null): Promise<void> {
+  await analyzeCatalog(trx)
   await appendOutboxEvent(trx, { topic: 'catalog.imported', aggregateType: 'catalog', aggregateId: kind, actorId, payload: { kind, ...counts } })
-}
-
-/** Rows of the head table, for the demo and tests: how many procedures apply in the province. */
-export async function countInProvince(db: Db): Promise<number> {
-  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM catalog_procedures WHERE in_province`.execute(db)
-  return Number(r.rows[0]?.n ?? 0)
 }

@@ -16,7 +16,7 @@ export interface CatalogProceduresTable {
   fieldFolded: Generated<string>
   nameWords: Generated<string[]>
   fieldWords: Generated<string[]>
-  searchWords: Generated<string[]>
+  allWords: Generated<string[]>
   updatedAt: Date
 }
 

@@ -20,7 +20,7 @@ const file = process.argv[2] ?? '../shared/data/national-procedures.json.gz'
 const url = process.env['DATABASE_URL']
 const h = url ? openPostgres(url) : await openPglite()
 await migrateToLatest(h.db)
-await seedReference(h.db)
+await seedReference(h.db, { demoCatalog: true })
 const t0 = performance.now()
 const report = await importNational({ db: h.db, clock: systemClock }, readNationalFile(file))
 console.log(`imported ${report.totals.imported} records in ${Math.round(performance.now() - t0)} ms (${h.backend})`)

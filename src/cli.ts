@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
           const creds = await seedDemo(h.db, systemClock)
           console.log(`seeded reference data and ${creds.length} demo accounts`)
         } else {
-          await seedReference(h.db)
+          await seedReference(h.db, { demoCatalog: false })
           console.log('seeded reference data')
         }
       } finally {

@@ -26,7 +26,7 @@ export async function setupPostgres(project: TestProject) {
     tplUrl.pathname = `/${TEMPLATE}`
     const h = openPostgres(tplUrl.toString(), 2)
     await migrateToLatest(h.db)
-    await seedReference(h.db)
+    await seedReference(h.db, { demoCatalog: true })
     await h.close()
     project.provide('pgTemplateUrl', tplUrl.toString())
     project.provide('pgliteImage', '')
@@ -42,7 +42,7 @@ export async function setupPostgres(project: TestProject) {
 export async function setupPglite(project: TestProject) {
   const h = await openPglite()
   await migrateToLatest(h.db)
-  await seedReference(h.db)
+  await seedReference(h.db, { demoCatalog: true })
   const dump = await h.pglite!.dumpDataDir('none')
   await h.close()
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vidan-test-')), 'image.tar')

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import fastifyCompress from '@fastify/compress'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
 import fastifyFormbody from '@fastify/formbody'
@@ -73,6 +74,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hideUntagged: true,
   })
 
+  // Pages, CSS and JSON go compressed (page budget: 60 KB transferred); PDFs are already compressed.
+  await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'], customTypes: /^(text\/|application\/json|image\/svg\+xml)/ })
   await app.register(fastifyCookie, { secret: config.cookieSecret })
   await app.register(fastifyFormbody, { bodyLimit: 256 * 1024 })
   await app.register(fastifyCsrf, {

@@ -5,15 +5,20 @@ import { seedCatalog } from '../modules/catalog/index.js'
 import { seedDemoStaff, type DemoCredential } from '../modules/identity/index.js'
 import { seedOrganisation } from '../modules/org/index.js'
 
-/** Reference data every deployment needs (idempotent). */
-export async function seedReference(db: Db): Promise<void> {
+/**
+ * Reference data every deployment needs (idempotent): units, agencies, official calendars.
+ * The demo catalogue (102 national records, the 78-procedure demo list with assigned agencies
+ * and online levels) is loaded only when asked: a production province imports its own list
+ * with `vidan catalog import-province`.
+ */
+export async function seedReference(db: Db, opts: { demoCatalog: boolean }): Promise<void> {
   await seedOrganisation(db)
   await seedCalendar(db)
-  await seedCatalog(db)
+  if (opts.demoCatalog) await seedCatalog(db)
 }
 
-/** Reference data plus demo accounts. Never called in production mode. */
+/** Reference data, the demo catalogue and demo accounts. Never called in production mode. */
 export async function seedDemo(db: Db, clock: Clock): Promise<DemoCredential[]> {
-  await seedReference(db)
+  await seedReference(db, { demoCatalog: true })
   return seedDemoStaff(db, clock)
 }

@@ -18,7 +18,7 @@ export async function serve(config: Config): Promise<{ url: string; stop: () => 
       const creds = await seedDemo(handle.db, clock)
       printDemoCredentials(creds)
     } else {
-      await seedReference(handle.db)
+      await seedReference(handle.db, { demoCatalog: false })
       const n = await disableDemoAccounts({ db: handle.db, clock, settings: identitySettings(config) })
       if (n) console.warn(`production mode: disabled ${n} demo account(s) found in the database`)
     }

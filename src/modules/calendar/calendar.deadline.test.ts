@@ -222,3 +222,14 @@ describe('closures, working hours setting, limits', () => {
     expect(due('2100-12-31T10:00', 5, 'working_days').at).toMatch(/^2101-01-\d\dT17:00$/)
   })
 })
+
+describe('A4 + A5 together (found by the property test)', () => {
+  it('A4 same-day cut-off still applies when a zero-day limit restarts after a pause (A5)', () => {
+    // Mon 30/01/2023 15:01: after the 15:00 cut-off, so due at the end of the next working day.
+    const received = vn('2023-01-30T15:01')
+    const plain = computeDueAt(cal, received, 0, 'calendar_days')
+    expect(vnShort(plain)).toBe('2023-01-31T17:00')
+    const paused = computeDue(cal, { receivedAt: received, amount: 0, unit: 'calendar_days', pauses: [{ from: received, to: received, reason: 'bổ sung', mode: 'restart' }] })
+    expect(vnShort(paused.dueAt)).toBe('2023-01-31T17:00')
+  })
+})

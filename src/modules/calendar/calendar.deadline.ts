@@ -313,7 +313,7 @@ export function computeDue(cal: CalendarSnapshot, input: DueInput): DueResult {
     segmentStart = startDay
     // Resumed calendar days may all be used already: then the limit ends with the resumption day.
     due =
-      unit === 'working_hours' ? addWorkingMs(cal, startMs, startDay, remainingMs) : unit === 'calendar_days' && remaining === 0 ? endOfWorkingDay(cal, startDay) : dueFromStart(cal, remaining, unit)
+      unit === 'working_hours' ? addWorkingMs(cal, startMs, startDay, remainingMs) : unit === 'calendar_days' && remaining === 0 && amount > 0 ? endOfWorkingDay(cal, startDay) : dueFromStart(cal, remaining, unit)
     cutoffApplied = sameDay && startMs + VN_OFFSET_MS - startDay * DAY_MS > cal.cutoffMs
     const left = unit === 'working_hours' ? { vi: `còn ${(remainingMs / 3_600_000).toFixed(2).replace(/\.?0+$/, '')} giờ làm việc`, en: `${(remainingMs / 3_600_000).toFixed(2).replace(/\.?0+$/, '')} working hours left` } : UNIT_TEXT[unit](remaining)
     steps.push(

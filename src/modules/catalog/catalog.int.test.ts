@@ -107,7 +107,8 @@ describe('filters and counts per filter', () => {
     expect(commune.items.map((i) => i.code)).toContain('1.001193')
     expect(commune.items.every((i) => i.levels.includes('commune'))).toBe(true)
     const labels = (await search('pageSize=1')).facets.agency
-    expect(labels.find((a) => a.value === 'so-tu-phap')?.label).toBe('Sở Tư pháp')
+    // The facet shows the organisation's own name for an agency it knows.
+    expect(labels.find((a) => a.value === 'so-tu-phap')?.label).toBe('Sở Tư pháp tỉnh Cà Mau')
   })
 
   it('combines text and filters, and pages', async () => {

@@ -14,6 +14,7 @@ import { loadDossierDetail, toDossierDto } from './dossier.dto.js'
 import { DOSSIER_ACTIONS, STATUS_LABELS, type DossierStatus } from './dossier.machine.js'
 import { resolveProcedure } from './dossier.procedure.js'
 import { availableForms, DOSSIER_FORM_KINDS, issueDossierForm, type DossierFormKind } from './dossier.form-issue.js'
+import { renderFormPdf } from './dossier.forms.js'
 import { INBOXES, listInbox, logAccess } from './dossier.queries.js'
 import { getDossier } from './dossier.repo.js'
 import { act, intakeAtCounter, type DossierDeps, type IntakeInput } from './dossier.service.js'
@@ -244,6 +245,21 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
   app.get('/staff/so-theo-doi', { schema: { hide: true, querystring: YearQuery }, preHandler: staff }, async (req, reply) => {
     const year = req.query.year ?? thisYear()
     return reply.page({ title: tr(req.lang, 'Sổ theo dõi hồ sơ', 'Register') }, <RegisterPage lang={req.lang} year={year} agencyName={me(req).agencyName} rows={await registerRows(me(req).agencyId, year)} />)
+  })
+  app.get('/staff/so-theo-doi.pdf', { schema: { hide: true, querystring: YearQuery }, preHandler: staff }, async (req, reply) => {
+    const year = req.query.year ?? thisYear()
+    const rows = (await registerRows(me(req).agencyId, year)).filter((r) => r.code && r.receivedAt)
+    // Issued as of the end of the day it is printed (Vietnam time), so a reprint the same day is identical.
+    const today = new Date(m.clock.now().getTime() + 7 * 3600_000).toISOString().slice(0, 10)
+    const pdf = await renderFormPdf({
+      kind: 'register',
+      issuedAt: new Date(`${today}T16:59:59.000Z`),
+      place: 'Cà Mau',
+      agency: { name: me(req).agencyName },
+      year,
+      rows: rows.map((r) => ({ code: r.code!, procedureName: r.procedureName, applicant: { name: r.applicantName }, receivedAt: new Date(r.receivedAt!), appointmentAt: r.appointmentAt ? new Date(r.appointmentAt) : null, returnedAt: r.returnedAt ? new Date(r.returnedAt) : null, note: r.statusLabel })),
+    })
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="so-theo-doi-${year}.pdf"`).send(pdf)
   })
   app.get('/staff/so-theo-doi.csv', { schema: { hide: true, querystring: YearQuery }, preHandler: staff }, async (req, reply) => {
     const year = req.query.year ?? thisYear()

@@ -617,7 +617,8 @@ export function RegisterPage(p: { lang: Lang; year: number; agencyName: string; 
         {t('Sổ theo dõi hồ sơ', 'Dossier register')} {p.year} — {p.agencyName}
       </h1>
       <p>
-        <a href={`/staff/so-theo-doi.csv?year=${p.year}`}>{t('Tải CSV', 'Download CSV')}</a>
+        <a href={`/staff/so-theo-doi.csv?year=${p.year}`}>{t('Tải CSV', 'Download CSV')}</a> ·{' '}
+        <a href={`/staff/so-theo-doi.pdf?year=${p.year}`}>{t('In sổ (Mẫu 07, PDF)', 'Print (form 07, PDF)')}</a>
       </p>
       <form method="get" action="/staff/so-theo-doi" class="card">
         <label for="year">{t('Năm', 'Year')}</label>

@@ -85,6 +85,13 @@ describe('a birth registration from counter to result (issue 5 journey)', () => 
     expect(Buffer.compare(pdf1.rawPayload, pdf2.rawPayload)).toBe(0)
     expect((await counter.browser.api('GET', `/api/v1/dossiers/${d.id}/forms/apology`)).statusCode).toBe(404)
 
+    // The register (form 07) of the receiving agency lists it, as CSV and as PDF.
+    const csv = await counter.browser.get('/staff/so-theo-doi.csv?year=2026')
+    expect(csv.body).toContain(d.code)
+    const reg = await counter.browser.get('/staff/so-theo-doi.pdf?year=2026')
+    expect(reg.headers['content-type']).toBe('application/pdf')
+    expect(reg.rawPayload.subarray(0, 5).toString()).toBe('%PDF-')
+
     const pub = new Browser(t.app)
     const tr = await pub.get(`/api/v1/tracking/${d.code}?verifier=1234`)
     expect(tr.statusCode).toBe(200)

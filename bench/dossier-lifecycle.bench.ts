@@ -9,6 +9,7 @@
  *
  * Run:
  *   node --import tsx bench/dossier-lifecycle.bench.ts [--backend pglite|postgres] [--dossiers N] [--concurrency C]
+ *     (defaults: PGlite 500 dossiers at concurrency 4; PostgreSQL 2000 at 16)
  *     [--database-url postgres://user:pw@host:5432/postgres]  (or env BENCH_DATABASE_URL; PostgreSQL only)
  *     [--pool P]      PostgreSQL connections (default 16)
  *     [--warmup W]    dossiers driven first on the previous working day, not measured (default 2×C)
@@ -25,7 +26,7 @@ import fs from 'node:fs'
 import inspector from 'node:inspector/promises'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
+import { sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely'
 import pg from 'pg'
 import { openPglite, openPostgres, type DatabaseHandle } from '../src/app/db.js'
 import { migrateToLatest } from '../src/app/migrate.js'
@@ -45,7 +46,7 @@ import { DomainError } from '../src/shared/errors.js'
 
 const { values: opts } = parseArgs({
   options: {
-    backend: { type: 'string', default: 'pglite' },
+    backend: { type: 'string' },
     dossiers: { type: 'string' },
     concurrency: { type: 'string' },
     'database-url': { type: 'string' },
@@ -58,7 +59,8 @@ const { values: opts } = parseArgs({
   strict: true,
 })
 
-const backend = opts.backend
+// PostgreSQL when a URL is given on the command line, else PGlite, unless --backend says.
+const backend = opts.backend ?? (opts['database-url'] ? 'postgres' : 'pglite')
 if (backend !== 'pglite' && backend !== 'postgres') throw new Error(`--backend must be pglite or postgres, got ${backend}`)
 const positive = (name: string, v: string | undefined, dflt: number): number => {
   const n = v === undefined ? dflt : Number(v)
@@ -162,6 +164,34 @@ async function startCpuProfile(): Promise<{ stop(file: string): Promise<void> }>
       session.disconnect()
     },
   }
+}
+
+/**
+ * CPU time (ms) used so far by the PostgreSQL backends serving this database, from /proc: only
+ * when the server runs on this machine; undefined otherwise.
+ */
+async function serverCpu(db: Db): Promise<Map<number, number> | undefined> {
+  if (backend !== 'postgres' || !['127.0.0.1', 'localhost', '[::1]'].includes(new URL(serverUrl!).hostname)) return undefined
+  const { rows } = await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(db)
+  const out = new Map<number, number>()
+  for (const { pid } of rows) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      out.set(pid, ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS)
+    } catch {
+      return undefined // not our machine's process table after all
+    }
+  }
+  return out
+}
+const CLOCK_TICKS = 100
+
+function cpuDelta(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number | undefined {
+  if (!before || !after) return undefined
+  let ms = 0
+  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0)
+  return ms
 }
 
 // ---- setup -------------------------------------------------------------------------------------
@@ -383,11 +413,13 @@ async function main(): Promise<number> {
 
     const tally = newTally()
     const profiler = opts['cpu-profile'] ? await startCpuProfile() : undefined
+    const server0 = await serverCpu(handle.db)
     const cpu0 = process.cpuUsage()
     const elu0 = performance.eventLoopUtilization()
     const run = await drive(db, { db, clock, provinceCode: PROVINCE }, who, DOSSIERS, CONCURRENCY, tally)
     const cpu = process.cpuUsage(cpu0)
     const elu = performance.eventLoopUtilization(elu0)
+    const serverMs = cpuDelta(server0, await serverCpu(handle.db))
     if (profiler) await profiler.stop(opts['cpu-profile']!)
 
     const t = table(tally)
@@ -396,7 +428,7 @@ async function main(): Promise<number> {
     console.log(`setup (open, migrate, seed, 3 accounts) ${Math.round(setupMs)} ms; warm-up ${Math.round(warm.wallMs)} ms (${warm.completed}/${WARMUP} completed)`)
     console.log(`measured: ${t.total} transitions, ${run.completed}/${DOSSIERS} dossiers completed, wall ${(run.wallMs / 1000).toFixed(2)} s, ${rate.toFixed(1)} transitions/s, ${((run.completed / run.wallMs) * 1000).toFixed(1)} dossiers/s`)
     for (const r of t.rows) console.log(`  ${r}`)
-    console.log(`bench process: CPU ${((cpu.user + cpu.system) / 1000 / t.total).toFixed(2)} ms per transition (${Math.round((100 * (cpu.user + cpu.system)) / 1000 / run.wallMs)}% of one core), event loop ${Math.round(elu.utilization * 100)}% busy`)
+    console.log(`bench process: CPU ${((cpu.user + cpu.system) / 1000 / t.total).toFixed(2)} ms per transition (${Math.round((100 * (cpu.user + cpu.system)) / 1000 / run.wallMs)}% of one core), event loop ${Math.round(elu.utilization * 100)}% busy${serverMs === undefined ? '' : `; PostgreSQL backends: CPU ${(serverMs / t.total).toFixed(2)} ms per transition (${Math.round((100 * serverMs) / run.wallMs)}% of one core)`}`)
     const errors = [...tally.errors, ...warmTally.errors]
     console.log(`errors: ${errors.length ? errors.map(([c, n]) => `${c} ×${n}`).join('; ') : 'none'}; conflicts (409): ${tally.conflicts + warmTally.conflicts}`)
     if (opts.profile) for (const l of profileReport()) console.log(`  ${l}`)

@@ -15,6 +15,8 @@
  *     [--warmup W]    dossiers driven first on the previous working day, not measured (default 2×C)
  *     [--profile]     also count queries per transition and time each query shape
  *     [--cpu-profile FILE]  V8 CPU profile of the measured phase only (open in Chrome DevTools)
+ *     [--via service|http]  service layer (default), or the HTTP API through app.inject with real
+ *                     sessions and CSRF tokens (adds authentication, validation, DTOs)
  *     [--keep]        PostgreSQL: keep the database afterwards (for EXPLAIN ANALYZE); drop it by hand
  *
  * On PostgreSQL a fresh database vidan_bench_<pid> is created on the given server, migrated,
@@ -27,14 +29,16 @@ import inspector from 'node:inspector/promises'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
+import { loadConfig } from '../src/app/config.js'
 import { openPglite, openPostgres, type DatabaseHandle } from '../src/app/db.js'
 import { migrateToLatest } from '../src/app/migrate.js'
+import { createWebApp } from '../src/app/runtime.js'
 import { seedReference } from '../src/app/seed.js'
 import { getCalendarSnapshot } from '../src/modules/calendar/index.js'
 import { verifyAllChains } from '../src/modules/dossiers/index.js'
 import { act, intakeAtCounter, type ActionInput, type DossierDeps, type IntakeInput } from '../src/modules/dossiers/dossier.service.js'
-import type { DossierRow } from '../src/modules/dossiers/dossier.repo.js'
 import { createAccount } from '../src/modules/identity/index.js'
 import { findAgencyById } from '../src/modules/org/index.js'
 import type { StaffPrincipal, StaffRole } from '../src/shared/auth.js'
@@ -55,6 +59,7 @@ const { values: opts } = parseArgs({
     profile: { type: 'boolean', default: false },
     'cpu-profile': { type: 'string' },
     keep: { type: 'boolean', default: false },
+    via: { type: 'string', default: 'service' },
   },
   strict: true,
 })
@@ -71,6 +76,8 @@ const DOSSIERS = positive('dossiers', opts.dossiers, backend === 'postgres' ? 20
 const CONCURRENCY = Math.max(1, positive('concurrency', opts.concurrency, backend === 'postgres' ? 16 : 4))
 const POOL = Math.max(1, positive('pool', opts.pool, 16))
 const WARMUP = positive('warmup', opts.warmup, 2 * CONCURRENCY)
+const VIA = opts.via
+if (VIA !== 'service' && VIA !== 'http') throw new Error(`--via must be service or http, got ${VIA}`)
 const serverUrl = opts['database-url'] ?? process.env['BENCH_DATABASE_URL']
 if (backend === 'postgres' && !serverUrl) throw new Error('--backend postgres needs --database-url or BENCH_DATABASE_URL (e.g. postgres://postgres:postgres@127.0.0.1:5432/postgres)')
 
@@ -95,10 +102,12 @@ const INTAKE: IntakeInput = {
 const KINDS = ['intake', 'assign', 'submit_for_approval', 'approve', 'return_result'] as const
 type Kind = (typeof KINDS)[number]
 
+/** The three officers, as the service layer sees them, with the password for an HTTP login. */
+type Officer = StaffPrincipal & { password: string }
 interface Officers {
-  counter: StaffPrincipal
-  officer: StaffPrincipal
-  leader: StaffPrincipal
+  counter: Officer
+  officer: Officer
+  leader: Officer
 }
 
 // ---- profiling: queries per transition and time per query shape -----------------------------------
@@ -223,7 +232,7 @@ async function openBackend(): Promise<DatabaseHandle> {
   return openPostgres(withDatabase(serverUrl!, benchDbName), POOL)
 }
 
-async function principal(db: Db, clock: ManualClock, role: StaffRole, agencyId: string, fullName: string): Promise<StaffPrincipal> {
+async function principal(db: Db, clock: ManualClock, role: StaffRole, agencyId: string, fullName: string): Promise<Officer> {
   const username = `bench.${role.replace(/_/g, '')}.${crypto.randomBytes(3).toString('hex')}`
   const password = `Bench-${crypto.randomBytes(9).toString('hex')}`
   const { account } = await createAccount({ db, clock, settings: { sessionIdleMinutes: 120, maxFailedLogins: 10, lockMinutes: 15 } }, null, { username, fullName, role, agencyId, password })
@@ -240,6 +249,7 @@ async function principal(db: Db, clock: ManualClock, role: StaffRole, agencyId: 
     agencyCode: agency.code,
     agencyName: agency.name,
     mustChangePassword: false,
+    password,
   }
 }
 
@@ -253,38 +263,100 @@ interface Tally {
 
 const newTally = (): Tally => ({ latencies: { intake: [], assign: [], submit_for_approval: [], approve: [], return_result: [] }, errors: new Map(), conflicts: 0 })
 
+/** The dossier as a transition leaves it: enough to ask for the next one. */
+interface Head {
+  id: string
+  version: number
+}
+
+type Role = keyof Officers
+
+/** How transitions are made: through the service layer, or through HTTP (app.inject). */
+interface Driver {
+  intake(): Promise<Head>
+  act(kind: Exclude<Kind, 'intake'>, who: Role, d: Head, input?: Omit<ActionInput, 'action' | 'expectedVersion'>): Promise<Head>
+}
+
+/** Service layer, one transaction per transition, as the HTTP handlers call it. */
+function serviceDriver(db: Db, deps: DossierDeps, who: Officers): Driver {
+  return {
+    intake: () => inTransaction(db, (trx) => intakeAtCounter(trx, deps, who.counter, INTAKE)),
+    act: (kind, role, d, input = {}) => inTransaction(db, (trx) => act(trx, deps, who[role], d.id, { action: kind, expectedVersion: d.version, ...input })),
+  }
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(`HTTP ${status} ${code}`)
+  }
+}
+
+/** A logged-in officer's cookies and CSRF token for app.inject. */
+interface HttpSession {
+  cookie: string
+  csrf: string
+}
+
+async function login(app: FastifyInstance, username: string, password: string): Promise<HttpSession> {
+  const jar = new Map<string, string>()
+  const absorb = (res: LightMyRequestResponse) => {
+    for (const c of res.cookies) jar.set(c.name, c.value)
+    return res
+  }
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+  const csrfOf = async () => (absorb(await app.inject({ method: 'GET', url: '/api/v1/csrf-token', headers: { cookie: cookie() } })).json<{ token: string }>().token)
+  const body = new URLSearchParams({ username, password, _csrf: await csrfOf() }).toString()
+  const res = absorb(await app.inject({ method: 'POST', url: '/staff/login', payload: body, headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' } }))
+  if (res.statusCode !== 303) throw new Error(`login of ${username} failed: HTTP ${res.statusCode}`)
+  return { cookie: cookie(), csrf: await csrfOf() }
+}
+
+/** Through the API with real sessions: authentication, CSRF, validation, DTOs included. */
+function httpDriver(app: FastifyInstance, sessions: Record<Role, HttpSession>): Driver {
+  const post = async (role: Role, url: string, payload: object, expect: number): Promise<Head> => {
+    const s = sessions[role]
+    const res = await app.inject({ method: 'POST', url, payload, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } })
+    if (res.statusCode !== expect) throw new HttpError(res.statusCode, res.json<{ error?: { code?: string } }>().error?.code ?? '?')
+    return res.json<Head>()
+  }
+  return {
+    intake: () => post('counter', '/api/v1/dossiers/intake', INTAKE, 201),
+    act: (kind, role, d, input = {}) => post(role, `/api/v1/dossiers/${d.id}/actions`, { action: kind, expectedVersion: d.version, ...input }, 200),
+  }
+}
+
 /** One dossier from the counter to the returned result; false when a transition failed. */
-async function lifecycle(db: Db, deps: DossierDeps, who: Officers, tally: Tally): Promise<boolean> {
-  const timed = async (kind: Kind, fn: () => Promise<DossierRow>): Promise<DossierRow | undefined> => {
+async function lifecycle(driver: Driver, who: Officers, tally: Tally): Promise<boolean> {
+  const timed = async (kind: Kind, fn: () => Promise<Head>): Promise<Head | undefined> => {
     const t0 = performance.now()
     try {
       const row = await currentKind.run(kind, fn)
       tally.latencies[kind].push(performance.now() - t0)
       return row
     } catch (e) {
-      const code = e instanceof DomainError ? `${kind}: ${e.code}` : `${kind}: ${e instanceof Error ? e.message.slice(0, 120) : String(e)}`
+      const code = e instanceof DomainError || e instanceof HttpError ? `${kind}: ${e instanceof HttpError ? e.message : e.code}` : `${kind}: ${e instanceof Error ? e.message.slice(0, 120) : String(e)}`
       tally.errors.set(code, (tally.errors.get(code) ?? 0) + 1)
-      if (e instanceof DomainError && e.kind === 'conflict') tally.conflicts++
+      if ((e instanceof DomainError && e.kind === 'conflict') || (e instanceof HttpError && e.status === 409)) tally.conflicts++
       return undefined
     }
   }
-  const step = (kind: Exclude<Kind, 'intake'>, officer: StaffPrincipal, d: DossierRow, input: Omit<ActionInput, 'action' | 'expectedVersion'> = {}) =>
-    timed(kind, () => inTransaction(db, (trx) => act(trx, deps, officer, d.id, { action: kind, expectedVersion: d.version, ...input })))
-
-  let d = await timed('intake', () => inTransaction(db, (trx) => intakeAtCounter(trx, deps, who.counter, INTAKE)))
+  let d = await timed('intake', () => driver.intake())
   if (!d) return false
-  d = await step('assign', who.leader, d, { assigneeId: who.officer.accountId })
+  d = await timed('assign', () => driver.act('assign', 'leader', d!, { assigneeId: who.officer.accountId }))
   if (!d) return false
-  d = await step('submit_for_approval', who.officer, d, { note: 'Hồ sơ đủ điều kiện' })
+  d = await timed('submit_for_approval', () => driver.act('submit_for_approval', 'officer', d!, { note: 'Hồ sơ đủ điều kiện' }))
   if (!d) return false
-  d = await step('approve', who.leader, d)
+  d = await timed('approve', () => driver.act('approve', 'leader', d!))
   if (!d) return false
-  d = await step('return_result', who.counter, d)
+  d = await timed('return_result', () => driver.act('return_result', 'counter', d!))
   return !!d
 }
 
 /** C workers, each taking the next dossier and driving it to the end. */
-async function drive(db: Db, deps: DossierDeps, who: Officers, dossiers: number, concurrency: number, tally: Tally): Promise<{ wallMs: number; completed: number }> {
+async function drive(driver: Driver, who: Officers, dossiers: number, concurrency: number, tally: Tally): Promise<{ wallMs: number; completed: number }> {
   let next = 0
   let completed = 0
   const t0 = performance.now()
@@ -292,7 +364,7 @@ async function drive(db: Db, deps: DossierDeps, who: Officers, dossiers: number,
     Array.from({ length: Math.min(concurrency, Math.max(dossiers, 1)) }, async () => {
       while (next < dossiers) {
         next++
-        if (await lifecycle(db, deps, who, tally)) completed++
+        if (await lifecycle(driver, who, tally)) completed++
       }
     }),
   )
@@ -392,31 +464,46 @@ function profileReport(): string[] {
 async function main(): Promise<number> {
   const tSetup = performance.now()
   const handle = await openBackend()
+  let app: FastifyInstance | undefined
   try {
     await migrateToLatest(handle.db)
     await seedReference(handle.db)
     const db = opts.profile ? handle.db.withPlugin(new ProfilePlugin()) : handle.db
-    const clock = new ManualClock(BENCH_AT)
+    // One clock for the process: the previous day for the warm-up, then the measured day.
+    const clock = new ManualClock(WARMUP > 0 ? WARMUP_AT : BENCH_AT)
     const who: Officers = {
       counter: await principal(handle.db, clock, 'counter_officer', COUNTER_AGENCY, 'Huỳnh Thị Xuyên'),
       officer: await principal(handle.db, clock, 'processing_officer', COMPETENT_AGENCY, 'Đặng Văn An'),
       leader: await principal(handle.db, clock, 'agency_leader', COMPETENT_AGENCY, 'Lý Thị Hòa'),
     }
     await getCalendarSnapshot(handle.db, { provinceCode: PROVINCE, communeCode: INTAKE.communeCode })
+    let driver: () => Promise<Driver>
+    if (VIA === 'http') {
+      const config = loadConfig({ VIDAN_MODE: 'demo', LOG_LEVEL: 'silent', VIDAN_LOGIN_RATE_PER_MINUTE: '100000', VIDAN_PROVINCE_CODE: PROVINCE })
+      app = await createWebApp({ config, db, clock })
+      await app.ready()
+      const web = app
+      // Sessions are logged in on the clock's current day (they idle out across days).
+      driver = async () => httpDriver(web, { counter: await login(web, who.counter.username, who.counter.password), officer: await login(web, who.officer.username, who.officer.password), leader: await login(web, who.leader.username, who.leader.password) })
+    } else {
+      driver = async () => serviceDriver(db, { db, clock, provinceCode: PROVINCE }, who)
+    }
     const setupMs = performance.now() - tSetup
 
     // Warm-up on the previous day: JIT, pool connections, caches. Not measured.
     const warmTally = newTally()
-    const warm = WARMUP > 0 ? await drive(db, { db, clock: new ManualClock(WARMUP_AT), provinceCode: PROVINCE }, who, WARMUP, CONCURRENCY, warmTally) : { wallMs: 0, completed: 0 }
+    const warm = WARMUP > 0 ? await drive(await driver(), who, WARMUP, CONCURRENCY, warmTally) : { wallMs: 0, completed: 0 }
     queriesPerKind.clear()
     shapes.clear()
+    clock.set(BENCH_AT)
+    const measured = await driver()
 
     const tally = newTally()
     const profiler = opts['cpu-profile'] ? await startCpuProfile() : undefined
     const server0 = await serverCpu(handle.db)
     const cpu0 = process.cpuUsage()
     const elu0 = performance.eventLoopUtilization()
-    const run = await drive(db, { db, clock, provinceCode: PROVINCE }, who, DOSSIERS, CONCURRENCY, tally)
+    const run = await drive(measured, who, DOSSIERS, CONCURRENCY, tally)
     const cpu = process.cpuUsage(cpu0)
     const elu = performance.eventLoopUtilization(elu0)
     const serverMs = cpuDelta(server0, await serverCpu(handle.db))
@@ -424,8 +511,8 @@ async function main(): Promise<number> {
 
     const t = table(tally)
     const rate = t.total / (run.wallMs / 1000)
-    console.log(`dossier lifecycle bench: backend=${backend}${backend === 'postgres' ? ` (database ${benchDbName}, pool ${POOL})` : ''}, ${DOSSIERS} dossiers, concurrency ${CONCURRENCY}, warm-up ${WARMUP}`)
-    console.log(`setup (open, migrate, seed, 3 accounts) ${Math.round(setupMs)} ms; warm-up ${Math.round(warm.wallMs)} ms (${warm.completed}/${WARMUP} completed)`)
+    console.log(`dossier lifecycle bench: backend=${backend}${backend === 'postgres' ? ` (database ${benchDbName}, pool ${POOL})` : ''}, via ${VIA === 'http' ? 'HTTP (app.inject)' : 'the service layer'}, ${DOSSIERS} dossiers, concurrency ${CONCURRENCY}, warm-up ${WARMUP}`)
+    console.log(`setup (open, migrate, seed, 3 accounts${VIA === 'http' ? ', web app' : ''}) ${Math.round(setupMs)} ms; warm-up ${Math.round(warm.wallMs)} ms (${warm.completed}/${WARMUP} completed)`)
     console.log(`measured: ${t.total} transitions, ${run.completed}/${DOSSIERS} dossiers completed, wall ${(run.wallMs / 1000).toFixed(2)} s, ${rate.toFixed(1)} transitions/s, ${((run.completed / run.wallMs) * 1000).toFixed(1)} dossiers/s`)
     for (const r of t.rows) console.log(`  ${r}`)
     console.log(`bench process: CPU ${((cpu.user + cpu.system) / 1000 / t.total).toFixed(2)} ms per transition (${Math.round((100 * (cpu.user + cpu.system)) / 1000 / run.wallMs)}% of one core), event loop ${Math.round(elu.utilization * 100)}% busy${serverMs === undefined ? '' : `; PostgreSQL backends: CPU ${(serverMs / t.total).toFixed(2)} ms per transition (${Math.round((100 * serverMs) / run.wallMs)}% of one core)`}`)
@@ -437,9 +524,10 @@ async function main(): Promise<number> {
     const checks = await verify(handle.db, who.counter.agencyCode, [...(WARMUP > 0 ? [{ day: day(WARMUP_AT), n: WARMUP }] : []), { day: day(BENCH_AT), n: DOSSIERS }])
     console.log('checks:')
     for (const l of checks.lines) console.log(`  ${l}`)
-    console.log(`backend=${backend} dossiers=${DOSSIERS} concurrency=${CONCURRENCY} transitions/s=${rate.toFixed(1)} p50=${ms(t.p50)}ms p95=${ms(t.p95)}ms`)
+    console.log(`backend=${backend} dossiers=${DOSSIERS} concurrency=${CONCURRENCY} transitions/s=${rate.toFixed(1)} p50=${ms(t.p50)}ms p95=${ms(t.p95)}ms via=${VIA}`)
     return checks.ok && errors.length === 0 ? 0 : 1
   } finally {
+    await app?.close()
     await handle.close()
     await dropDatabase?.()
   }

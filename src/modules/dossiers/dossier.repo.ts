@@ -101,31 +101,32 @@ function nextLink(dossier: ChainHead, e: EventInput) {
   return { seq, prevHash, data, hash: eventHash(prevHash, chainedContent(dossier.id, seq, { ...e, data })) }
 }
 
-/** Appends the next event of the chain and its outbox row; returns the new head. */
-async function appendEvent(trx: Trx, dossier: ChainHead, e: EventInput, link = nextLink(dossier, e)) {
+/** The stored row of one event of the chain. */
+function eventRow(dossier: ChainHead, e: EventInput, link: ReturnType<typeof nextLink>) {
   const { seq, prevHash, data, hash } = link
-  await trx
-    .insertInto('dossierEvents')
-    .values({
-      dossierId: dossier.id,
-      seq,
-      action: e.action,
-      fromStatus: e.from,
-      toStatus: e.to,
-      actorId: e.actor.id,
-      actorName: e.actor.name,
-      actorRole: e.actor.role,
-      agencyId: e.actor.agencyId,
-      content: e.content,
-      reason: e.reason ?? null,
-      occurredAt: e.at,
-      stepDueAt: e.stepDueAt ?? null,
-      data: JSON.stringify(data),
-      prevHash,
-      hash,
-    })
-    .execute()
-  // The event other modules consume (sync, notify, surveys, indices): enough to act without a read.
+  return {
+    dossierId: dossier.id,
+    seq,
+    action: e.action,
+    fromStatus: e.from,
+    toStatus: e.to,
+    actorId: e.actor.id,
+    actorName: e.actor.name,
+    actorRole: e.actor.role,
+    agencyId: e.actor.agencyId,
+    content: e.content,
+    reason: e.reason ?? null,
+    occurredAt: e.at,
+    stepDueAt: e.stepDueAt ?? null,
+    data: JSON.stringify(data),
+    prevHash,
+    hash,
+  }
+}
+
+/** The event other modules consume (sync, notify, surveys, indices): enough to act without a read. */
+async function appendOutbox(trx: Trx, dossier: ChainHead, e: EventInput, link: ReturnType<typeof nextLink>) {
+  const { seq, data } = link
   await appendOutboxEvent(trx, {
     topic: `dossier.${e.action}`,
     aggregateType: 'dossier',
@@ -150,24 +151,62 @@ async function appendEvent(trx: Trx, dossier: ChainHead, e: EventInput, link = n
       data,
     },
   })
-  return { seq, hash }
+}
+
+/** Appends the next event of the chain and its outbox row; returns the new head. */
+async function appendEvent(trx: Trx, dossier: ChainHead, e: EventInput, link = nextLink(dossier, e)) {
+  await trx.insertInto('dossierEvents').values(eventRow(dossier, e, link)).execute()
+  await appendOutbox(trx, dossier, e, link)
+  return { seq: link.seq, hash: link.hash }
 }
 
 export type NewDossier = Omit<DossiersTable, 'version' | 'rescheduleCount' | 'supplementCount' | 'lastEventSeq' | 'lastEventHash' | 'status'>
 
-/** Inserts a dossier and its first events (e.g. submit, then receive) in the caller's transaction. */
+/** Inserts a dossier and its first events (e.g. submit, then refuse) in the caller's transaction. */
 export async function insertDossier(trx: Trx, row: NewDossier, events: EventInput[]): Promise<DossierRow> {
-  const first = events[0]
-  if (!first) throw new Error('a dossier starts with at least one event')
-  const last = events[events.length - 1]!
-  let head = { seq: 0, hash: GENESIS_HASH }
+  const last = events[events.length - 1]
+  if (!last) throw new Error('a dossier starts with at least one event')
+  await insertDossierRow(trx, row, last.to)
+  return appendFirstEvents(trx, row, events)
+}
+
+/**
+ * Inserts the dossier row alone, with an empty chain; `appendFirstEvents` completes it. Lets
+ * intake write the dossier and its steps before it takes the daily code, whose counter row
+ * stays locked until commit.
+ */
+export async function insertDossierRow(trx: Trx, row: NewDossier, status: DossierStatus): Promise<void> {
   await trx
     .insertInto('dossiers')
-    .values({ ...row, applicant: JSON.stringify(row.applicant), owner: row.owner ? JSON.stringify(row.owner) : null, documents: JSON.stringify(row.documents), dueExplanation: row.dueExplanation ? JSON.stringify(row.dueExplanation) : null, status: last.to, lastEventSeq: 0, lastEventHash: GENESIS_HASH })
+    .values({ ...row, applicant: JSON.stringify(row.applicant), owner: row.owner ? JSON.stringify(row.owner) : null, documents: JSON.stringify(row.documents), dueExplanation: row.dueExplanation ? JSON.stringify(row.dueExplanation) : null, status, lastEventSeq: 0, lastEventHash: GENESIS_HASH })
     .execute()
-  for (const e of events) head = await appendEvent(trx, { id: row.id, code: row.code, lastEventSeq: head.seq, lastEventHash: head.hash, dueAt: row.dueAt, appointmentAt: row.appointmentAt }, e)
-  await trx.updateTable('dossiers').set({ lastEventSeq: head.seq, lastEventHash: head.hash }).where('id', '=', row.id).execute()
-  return getDossier(trx, row.id)
+}
+
+/**
+ * Appends the first events of a dossier inserted by `insertDossierRow` (all events in one
+ * statement) and stores the chain head together with the code, which may have been allocated
+ * after the row was inserted. Returns the stored row.
+ */
+export async function appendFirstEvents(trx: Trx, row: NewDossier, events: EventInput[]): Promise<DossierRow> {
+  if (!events.length) throw new Error('a dossier starts with at least one event')
+  const links: ReturnType<typeof nextLink>[] = []
+  let head: ChainHead = { id: row.id, code: row.code, lastEventSeq: 0, lastEventHash: GENESIS_HASH, dueAt: row.dueAt, appointmentAt: row.appointmentAt }
+  for (const e of events) {
+    const link = nextLink(head, e)
+    links.push(link)
+    head = { ...head, lastEventSeq: link.seq, lastEventHash: link.hash }
+  }
+  await trx
+    .insertInto('dossierEvents')
+    .values(events.map((e, i) => eventRow(head, e, links[i]!)))
+    .execute()
+  for (const [i, e] of events.entries()) await appendOutbox(trx, head, e, links[i]!)
+  return (await trx
+    .updateTable('dossiers')
+    .set({ code: row.code, lastEventSeq: head.lastEventSeq, lastEventHash: head.lastEventHash })
+    .where('id', '=', row.id)
+    .returningAll()
+    .executeTakeFirstOrThrow()) as DossierRow
 }
 
 export type DossierPatch = Omit<Updateable<DossiersTable>, 'id' | 'version' | 'lastEventSeq' | 'lastEventHash' | 'createdAt'>
@@ -184,8 +223,9 @@ export async function saveTransition(trx: Trx, current: DossierRow, patch: Dossi
   // then finds the version changed, instead of colliding later on the event's sequence number.
   const set: Record<string, unknown> = { ...patch, status: event.to, version: current.version + 1, lastEventSeq: link.seq, lastEventHash: link.hash, updatedAt: event.at }
   for (const k of ['applicant', 'owner', 'documents', 'dueExplanation'] as const) if (k in set && set[k] != null) set[k] = JSON.stringify(set[k])
-  const res = await trx.updateTable('dossiers').set(set).where('id', '=', current.id).where('version', '=', current.version).executeTakeFirst()
-  if (Number(res.numUpdatedRows) !== 1) throw new ConcurrentUpdateError('dossier', current.id)
+  // RETURNING gives the stored row, so no read follows (events and outbox do not touch it).
+  const saved = await trx.updateTable('dossiers').set(set).where('id', '=', current.id).where('version', '=', current.version).returningAll().executeTakeFirst()
+  if (!saved) throw new ConcurrentUpdateError('dossier', current.id)
   await appendEvent(trx, head, event, link)
-  return getDossier(trx, current.id)
+  return saved as DossierRow
 }

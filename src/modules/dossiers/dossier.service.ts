@@ -3,7 +3,7 @@ import type { StaffPrincipal, StaffRole } from '../../shared/auth.js'
 import type { Clock } from '../../shared/clock.js'
 import { inTransaction, type Db, type Trx } from '../../shared/database.js'
 import { DomainError, ForbiddenError, ValidationError } from '../../shared/errors.js'
-import { computeDue, countWorkingDaysBetween, getCalendarSnapshot, type DueResult, type Pause } from '../calendar/index.js'
+import { computeDue, countWorkingDaysBetween, getCalendarSnapshot, type CalendarSnapshot, type DueResult, type Pause } from '../calendar/index.js'
 import { findStaffMember, listActiveStaff, parseIdentityNumber } from '../identity/index.js'
 import { findAgencyById, type Agency } from '../org/index.js'
 import { formatDossierCode } from './dossier.code.js'
@@ -11,8 +11,10 @@ import { allowedActions, nextStatus, RULES, type DossierAction, type DossierStat
 import { resolveProcedure, type DossierChannel, type Limit, type ProcedureSnapshot } from './dossier.procedure.js'
 import {
   allocateDossierSeq,
+  appendFirstEvents,
   getDossier,
   insertDossier,
+  insertDossierRow,
   saveTransition,
   SYSTEM_ACTOR,
   type Actor,
@@ -152,9 +154,9 @@ export function stepBudgets(limit: Limit): { handle: number; approve: number } {
   return { handle: limit.amount - 1, approve: 1 }
 }
 
-async function stepDue(trx: Trx, deps: DossierDeps, d: DossierRow, from: Date, amount: number): Promise<Date> {
+async function stepDue(trx: Trx, deps: DossierDeps, d: Pick<DossierRow, 'communeCode' | 'dueAt' | 'limitUnit'>, from: Date, amount: number, snapshot?: CalendarSnapshot): Promise<Date> {
   if (amount <= 0 || !d.dueAt) return d.dueAt ?? from
-  const cal = await calendarFor(trx, deps, d.communeCode)
+  const cal = snapshot ?? (await calendarFor(trx, deps, d.communeCode))
   const r = computeDue(cal, { receivedAt: from, amount, unit: d.limitUnit as Limit['unit'] })
   const at = new Date(r.dueAt)
   return at > d.dueAt ? d.dueAt : at
@@ -173,13 +175,54 @@ export function punctuality(completedAt: Date, dueAt: Date | null): Punctuality 
   return doneDay < dueDay ? 'early' : 'on_time'
 }
 
-async function openStep(trx: Trx, d: { id: string }, s: { kind: string; name: string; agencyId: string; role: string; assigneeId?: string | null; givenBy?: string | null; receivedBy?: string | null; startedAt: Date; dueAt: Date | null }) {
+interface NewStep {
+  kind: string
+  name: string
+  agencyId: string
+  role: string
+  assigneeId?: string | null
+  givenBy?: string | null
+  receivedBy?: string | null
+  startedAt: Date
+  dueAt: Date | null
+}
+
+const stepRow = (dossierId: string, seq: number, s: NewStep) => ({
+  dossierId,
+  seq,
+  kind: s.kind,
+  name: s.name,
+  agencyId: s.agencyId,
+  role: s.role,
+  assigneeId: s.assigneeId ?? null,
+  givenBy: s.givenBy ?? null,
+  receivedBy: s.receivedBy ?? null,
+  startedAt: s.startedAt,
+  dueAt: s.dueAt,
+  completedAt: null as Date | null,
+  outcome: null as string | null,
+  note: null as string | null,
+})
+
+async function openStep(trx: Trx, d: { id: string }, s: NewStep) {
   const last = await trx.selectFrom('dossierSteps').select((eb) => eb.fn.max('seq').as('m')).where('dossierId', '=', d.id).executeTakeFirst()
   const seq = Number(last?.m ?? 0) + 1
-  await trx
-    .insertInto('dossierSteps')
-    .values({ dossierId: d.id, seq, kind: s.kind, name: s.name, agencyId: s.agencyId, role: s.role, assigneeId: s.assigneeId ?? null, givenBy: s.givenBy ?? null, receivedBy: s.receivedBy ?? null, startedAt: s.startedAt, dueAt: s.dueAt, completedAt: null, outcome: null, note: null })
-    .execute()
+  await trx.insertInto('dossierSteps').values(stepRow(d.id, seq, s)).execute()
+  return seq
+}
+
+/**
+ * A hand-over (form 06): closes the open steps of the given kinds and opens the next one,
+ * reading the dossier's few steps once (what closeOpenSteps and openStep do, one query fewer).
+ */
+async function handOver(trx: Trx, d: { id: string }, at: Date, close: string[], next: NewStep, note?: string) {
+  const steps = await trx.selectFrom('dossierSteps').select(['seq', 'kind', 'dueAt', 'completedAt', 'note']).where('dossierId', '=', d.id).execute()
+  for (const s of steps) {
+    if (s.completedAt !== null || !close.includes(s.kind)) continue
+    await trx.updateTable('dossierSteps').set({ completedAt: at, outcome: punctuality(at, s.dueAt), note: note ?? s.note }).where('dossierId', '=', d.id).where('seq', '=', s.seq).execute()
+  }
+  const seq = steps.reduce((m, s) => Math.max(m, s.seq), 0) + 1
+  await trx.insertInto('dossierSteps').values(stepRow(d.id, seq, next)).execute()
   return seq
 }
 
@@ -337,30 +380,54 @@ async function createDossier(
     events.push({ action: 'request_supplement_intake', from: 'submitted', to: 'awaiting_supplement_intake', actor, content: 'Hướng dẫn bổ sung, hoàn thiện hồ sơ (Mẫu 02)', reason: input.reason!.trim(), at: now, data: { missing: input.missing } })
     return insertDossier(trx, base, events)
   }
-  const received = await receiveFields(trx, deps, { ...base, receivingAgencyCode: receiving.code }, now)
-  events.push({ action: 'receive', from: 'submitted', to: 'received', actor, content: `Tiếp nhận hồ sơ, mã ${received.code}; hẹn trả ${received.appointmentAt.toISOString()}`, at: now, stepDueAt: received.dueAt, data: { code: received.code, dueAt: received.dueAt.toISOString() } })
-  const row = await insertDossier(trx, { ...base, ...received }, events)
-  await startHandling(trx, deps, row, actor, now)
-  return row
+  // Accepted. The daily code's counter row stays locked from its allocation until commit (A7:
+  // gap-free under concurrency), so everything that does not need the code is written first:
+  // the dossier row, its steps; then the code, the events that carry it, the chain head.
+  const calendar = await calendarFor(trx, deps, base.communeCode)
+  const clock = receiptClock(calendar, { ...base, receivedAt: now }, competent.id)
+  const row = { ...base, ...clock }
+  await insertDossierRow(trx, row, 'received')
+  await startHandling(trx, deps, row, actor, now, { firstSeq: 1, calendar })
+  const code = formatDossierCode(receiving.code, now, await allocateDossierSeq(trx, receiving.code, now))
+  events.push({ action: 'receive', from: 'submitted', to: 'received', actor, content: `Tiếp nhận hồ sơ, mã ${code}; hẹn trả ${clock.appointmentAt.toISOString()}`, at: now, stepDueAt: clock.dueAt, data: { code, dueAt: clock.dueAt.toISOString() } })
+  return appendFirstEvents(trx, { ...row, code }, events)
+}
+
+/** The clock a valid receipt starts: receipt time, due time with its explanation; the dossier goes to the competent agency at once (Decree 61 Art. 18). */
+function receiptClock(cal: CalendarSnapshot, d: { limitAmount: number; limitUnit: string; receivedAt: Date }, competentAgencyId: string) {
+  const due = computeDue(cal, { receivedAt: d.receivedAt, amount: d.limitAmount, unit: d.limitUnit as Limit['unit'], pauses: [] })
+  const dueAt = new Date(due.dueAt)
+  return { receivedAt: d.receivedAt, clockStartedAt: d.receivedAt, dueAt, appointmentAt: dueAt, dueExplanation: due.explanation as unknown, currentAgencyId: competentAgencyId }
 }
 
 /** The fields a valid receipt sets: code, receipt time, due time with its explanation. */
 async function receiveFields(trx: Trx, deps: DossierDeps, d: { communeCode: string | null; limitAmount: number; limitUnit: string; receivingAgencyCode: string; competentAgencyId: string }, now: Date) {
   const seq = await allocateDossierSeq(trx, d.receivingAgencyCode, now)
   const code = formatDossierCode(d.receivingAgencyCode, now, seq)
-  const due = await dueOf(trx, deps, { ...d, receivedAt: now })
-  const dueAt = new Date(due.dueAt)
-  // Received: the dossier goes to the competent agency at once (Decree 61 Art. 18).
-  return { code, receivedAt: now, clockStartedAt: now, dueAt, appointmentAt: dueAt, dueExplanation: due.explanation, currentAgencyId: d.competentAgencyId }
+  return { code, ...receiptClock(await calendarFor(trx, deps, d.communeCode), { ...d, receivedAt: now }, d.competentAgencyId) }
 }
 
-/** After receipt: the counter's step is done and the competent agency's handling step opens. */
-async function startHandling(trx: Trx, deps: DossierDeps, d: DossierRow, actor: Actor, now: Date) {
-  await openStep(trx, d, { kind: 'receive', name: 'Tiếp nhận hồ sơ', agencyId: d.receivingAgencyId, role: 'counter_officer', assigneeId: actor.id, givenBy: null, receivedBy: actor.id, startedAt: d.submittedAt, dueAt: d.receivedAt })
-  await closeOpenSteps(trx, d.id, now, ['receive'])
+/**
+ * After receipt: the counter's step is done and the competent agency's handling step opens,
+ * both written in one statement. `firstSeq` is given for a dossier just inserted (no steps yet).
+ */
+async function startHandling(trx: Trx, deps: DossierDeps, d: StepDossier, actor: Actor, now: Date, opts: { firstSeq?: number; calendar?: CalendarSnapshot } = {}) {
   const budgets = stepBudgets({ amount: d.limitAmount, unit: d.limitUnit as Limit['unit'] })
-  await openStep(trx, d, { kind: 'handle', name: 'Thẩm định, xử lý hồ sơ', agencyId: d.competentAgencyId, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt: await stepDue(trx, deps, d, now, budgets.handle) })
+  const handleDue = await stepDue(trx, deps, d, now, budgets.handle, opts.calendar)
+  let seq = opts.firstSeq
+  if (seq === undefined) {
+    const last = await trx.selectFrom('dossierSteps').select((eb) => eb.fn.max('seq').as('m')).where('dossierId', '=', d.id).executeTakeFirst()
+    seq = Number(last?.m ?? 0) + 1
+  }
+  const receive = stepRow(d.id, seq, { kind: 'receive', name: 'Tiếp nhận hồ sơ', agencyId: d.receivingAgencyId, role: 'counter_officer', assigneeId: actor.id, givenBy: null, receivedBy: actor.id, startedAt: d.submittedAt, dueAt: d.receivedAt })
+  const handle = stepRow(d.id, seq + 1, { kind: 'handle', name: 'Thẩm định, xử lý hồ sơ', agencyId: d.competentAgencyId, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt: handleDue })
+  await trx
+    .insertInto('dossierSteps')
+    .values([{ ...receive, completedAt: now, outcome: punctuality(now, d.receivedAt) }, handle])
+    .execute()
 }
+
+type StepDossier = Pick<DossierRow, 'id' | 'communeCode' | 'limitAmount' | 'limitUnit' | 'dueAt' | 'receivedAt' | 'submittedAt' | 'receivingAgencyId' | 'competentAgencyId'>
 
 // ---- transitions on an existing dossier ---------------------------------------------------------
 
@@ -464,9 +531,9 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal, 
     case 'transfer': {
       if (!input.agencyId || input.agencyId === d.currentAgencyId) throw new ValidationError('DOSSIER.INVALID_TRANSFER', 'Cần chọn cơ quan nhận hồ sơ khác cơ quan hiện tại.', { fields: { agencyId: ['Cơ quan nhận không hợp lệ.'] } })
       const target = await requireAgency(trx, input.agencyId)
-      await closeOpenSteps(trx, d.id, now, ['handle'], `Chuyển đến ${target.name}`)
       const budgets = stepBudgets({ amount: d.limitAmount, unit: d.limitUnit as Limit['unit'] })
-      await openStep(trx, d, { kind: 'handle', name: `Xử lý tại ${target.name}`, agencyId: target.id, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt: await stepDue(trx, deps, d, d.clockStartedAt ?? now, budgets.handle) })
+      const dueAt = await stepDue(trx, deps, d, d.clockStartedAt ?? now, budgets.handle)
+      await handOver(trx, d, now, ['handle'], { kind: 'handle', name: `Xử lý tại ${target.name}`, agencyId: target.id, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt }, `Chuyển đến ${target.name}`)
       return saveTransition(trx, d, { currentAgencyId: target.id, currentAssigneeId: null }, ev(withNote(`${text} đến ${target.name}`), { data: { toAgencyId: target.id } }))
     }
     case 'consult': {
@@ -483,8 +550,7 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal, 
       return saveTransition(trx, d, {}, ev(withNote(text)))
     }
     case 'submit_for_approval': {
-      await closeOpenSteps(trx, d.id, now, ['handle'])
-      await openStep(trx, d, { kind: 'approve', name: 'Lãnh đạo phê duyệt', agencyId: d.competentAgencyId, role: 'agency_leader', givenBy: actor.id, startedAt: now, dueAt: d.dueAt })
+      await handOver(trx, d, now, ['handle'], { kind: 'approve', name: 'Lãnh đạo phê duyệt', agencyId: d.competentAgencyId, role: 'agency_leader', givenBy: actor.id, startedAt: now, dueAt: d.dueAt })
       return saveTransition(trx, d, {}, ev(withNote(text), { stepDueAt: d.dueAt }))
     }
     case 'request_supplement':
@@ -516,8 +582,7 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal, 
     }
     case 'approve':
     case 'reject': {
-      await closeOpenSteps(trx, d.id, now, ['handle', 'approve'])
-      await openStep(trx, d, { kind: 'return', name: 'Trả kết quả', agencyId: d.receivingAgencyId, role: 'counter_officer', givenBy: actor.id, startedAt: now, dueAt: d.appointmentAt })
+      await handOver(trx, d, now, ['handle', 'approve'], { kind: 'return', name: 'Trả kết quả', agencyId: d.receivingAgencyId, role: 'counter_officer', givenBy: actor.id, startedAt: now, dueAt: d.appointmentAt })
       const late = d.dueAt ? now > d.dueAt : false
       return saveTransition(trx, d, { decidedAt: now, decision: input.action === 'approve' ? 'approved' : 'rejected', lateSince: late ? (d.lateSince ?? d.dueAt) : d.lateSince }, ev(withNote(text), { data: { onTime: !late } }))
     }

@@ -467,7 +467,7 @@ async function main(): Promise<number> {
   let app: FastifyInstance | undefined
   try {
     await migrateToLatest(handle.db)
-    await seedReference(handle.db)
+    await seedReference(handle.db, { demoCatalog: true })
     const db = opts.profile ? handle.db.withPlugin(new ProfilePlugin()) : handle.db
     // One clock for the process: the previous day for the warm-up, then the measured day.
     const clock = new ManualClock(WARMUP > 0 ? WARMUP_AT : BENCH_AT)

@@ -26,6 +26,13 @@ export async function getDossier(db: Db | Trx, id: string): Promise<DossierRow> 
   return row
 }
 
+/** The dossier, row-locked until the transaction ends. */
+export async function getDossierForUpdate(trx: Trx, id: string): Promise<DossierRow> {
+  const row = (await trx.selectFrom('dossiers').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()) as DossierRow | undefined
+  if (!row) throw new DossierNotFoundError(id)
+  return row
+}
+
 export async function findDossierByCode(db: Db | Trx, code: string): Promise<DossierRow | undefined> {
   return (await db.selectFrom('dossiers').selectAll().where('code', '=', code).executeTakeFirst()) as DossierRow | undefined
 }

@@ -13,6 +13,7 @@ import {
   allocateDossierSeq,
   appendFirstEvents,
   getDossier,
+  getDossierForUpdate,
   insertDossier,
   insertDossierRow,
   saveTransition,
@@ -486,7 +487,9 @@ async function leastLoadedOfficer(trx: Trx, agencyId: string): Promise<string | 
 
 /** Performs one action on a dossier for an officer: lifecycle, permission, version, event, outbox. */
 export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal, dossierId: string, input: ActionInput): Promise<DossierRow> {
-  const d = await getDossier(trx, dossierId)
+  // Locked for the transaction: two actions on one dossier queue here, and the second then fails
+  // the version check (409) before it writes anything, such as a step.
+  const d = await getDossierForUpdate(trx, dossierId)
   if (d.version !== input.expectedVersion) {
     // Checked before anything else so a stale form never acts on a dossier it did not see.
     throw new DomainError('conflict', 'CONCURRENT_UPDATE', 'Hồ sơ đã được người khác thay đổi, vui lòng tải lại.', { expectedVersion: input.expectedVersion, currentVersion: d.version })

@@ -80,7 +80,7 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
 
   // ---- back office ----------------------------------------------------------------------------
   app.get('/staff/ho-so', { schema: { hide: true, querystring: z.object({ box: z.enum(INBOXES).default('unit'), q: z.string().max(100).optional() }) }, preHandler: staff }, async (req, reply) => {
-    const r = await listInbox(m.db, m.clock, me(req), { box: req.query.box, q: req.query.q, limit: 100, offset: 0 })
+    const r = await listInbox(m.db, me(req), { box: req.query.box, q: req.query.q, limit: 100, offset: 0 })
     return reply.page({ title: tr(req.lang, 'Hồ sơ', 'Dossiers') }, <InboxPage lang={req.lang} box={req.query.box} q={req.query.q ?? ''} items={r.items} total={r.total} canIntake={me(req).role === 'counter_officer'} />)
   })
 

@@ -1,6 +1,7 @@
 import type { StaffPrincipal } from '../../shared/auth.js'
 import type { Clock } from '../../shared/clock.js'
 import type { Db } from '../../shared/database.js'
+import { foldVietnamese } from '../../shared/text.js'
 import { STATUS_LABELS, type DossierStatus } from './dossier.machine.js'
 import type { PersonJson } from './dossier.tables.js'
 
@@ -15,10 +16,9 @@ export function maskId(id: string | undefined): string | null {
   return id.length <= 6 ? '*'.repeat(id.length) : `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`
 }
 
-const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase()
 
 /** An officer's inbox: only dossiers of their agency (or assigned to them), newest due first. */
-export async function listInbox(db: Db, clock: Clock, me: StaffPrincipal, q: { box: Inbox; q?: string | undefined; limit: number; offset: number }) {
+export async function listInbox(db: Db, me: StaffPrincipal, q: { box: Inbox; q?: string | undefined; limit: number; offset: number }) {
   let query = db.selectFrom('dossiers')
   const agency = me.agencyId
   query = query.where((eb) => eb.or([eb('currentAgencyId', '=', agency), eb('receivingAgencyId', '=', agency), eb('competentAgencyId', '=', agency), eb('currentAssigneeId', '=', me.accountId)]))
@@ -46,7 +46,7 @@ export async function listInbox(db: Db, clock: Clock, me: StaffPrincipal, q: { b
   if (q.q) {
     const term = q.q.trim()
     if (/^\d{4,12}$/.test(term)) query = query.where((eb) => eb.or([eb('applicantIdLast4', '=', term.slice(-4)), eb('code', 'like', `%${term}%`)]))
-    else query = query.where((eb) => eb.or([eb('code', '=', term), eb('applicantFolded', 'like', `%${fold(term)}%`)]))
+    else query = query.where((eb) => eb.or([eb('code', '=', term), eb('applicantFolded', 'like', `%${foldVietnamese(term)}%`)]))
   }
   const [rows, total] = await Promise.all([
     query
@@ -58,7 +58,6 @@ export async function listInbox(db: Db, clock: Clock, me: StaffPrincipal, q: { b
       .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
   ])
-  void clock
   return {
     total: Number(total?.n ?? 0),
     items: rows.map((r) => {

@@ -125,7 +125,7 @@ export const dossiersModule: VidanModule = {
         },
         preHandler: staff,
       },
-      async (req) => listInbox(m.db, m.clock, me(req), req.query),
+      async (req) => listInbox(m.db, me(req), req.query),
     )
 
     app.get(

@@ -3,6 +3,7 @@ import type { StaffPrincipal, StaffRole } from '../../shared/auth.js'
 import type { Clock } from '../../shared/clock.js'
 import { inTransaction, type Db, type Trx } from '../../shared/database.js'
 import { DomainError, ForbiddenError, ValidationError } from '../../shared/errors.js'
+import { foldVietnamese } from '../../shared/text.js'
 import { computeDue, countWorkingDaysBetween, getCalendarSnapshot, type CalendarSnapshot, type DueResult, type Pause } from '../calendar/index.js'
 import { findStaffMember, listActiveStaff, parseIdentityNumber } from '../identity/index.js'
 import { findAgencyById, type Agency } from '../org/index.js'
@@ -276,7 +277,6 @@ function checkPerson(p: PersonInput, field: string, today: Date): Record<string,
   return out
 }
 
-const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase()
 const last4 = (s: string | undefined) => (s ? s.replace(/\D/g, '').slice(-4) || null : null)
 
 function person(p: PersonInput): PersonJson {
@@ -344,7 +344,7 @@ async function createDossier(
     communeCode: input.communeCode ?? null,
     applicant,
     owner: input.owner ? person(input.owner) : null,
-    applicantFolded: fold(applicant.fullName),
+    applicantFolded: foldVietnamese(applicant.fullName),
     applicantIdLast4: last4(applicant.idNumber),
     applicantPhoneLast4: last4(applicant.phone),
     documents,

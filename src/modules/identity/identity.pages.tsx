@@ -200,10 +200,10 @@ export function AdminStaffPage(p: {
       <form method="post" action="/admin/staff" class="card">
         <CsrfField token={p.csrf} />
         <label for="new-username">{t('Tên đăng nhập', 'Username')}</label>
-        <input id="new-username" name="username" type="text" required maxLength={60} value={p.values['username'] ?? ''} aria-describedby={describedBy('username', p.errors) ? 'username-error' : undefined} />
+        <input id="new-username" name="username" type="text" required maxLength={60} value={p.values['username'] ?? ''} aria-describedby={describedBy('username', p.errors)} />
         <FieldError id="username" errors={p.errors['username']} />
         <label for="new-fullName">{t('Họ và tên', 'Full name')}</label>
-        <input id="new-fullName" name="fullName" type="text" required maxLength={120} value={p.values['fullName'] ?? ''} aria-describedby={describedBy('fullName', p.errors) ? 'fullName-error' : undefined} />
+        <input id="new-fullName" name="fullName" type="text" required maxLength={120} value={p.values['fullName'] ?? ''} aria-describedby={describedBy('fullName', p.errors)} />
         <FieldError id="fullName" errors={p.errors['fullName']} />
         <label for="new-role">{t('Vai trò', 'Role')}</label>
         <RoleSelect lang={p.lang} id="new-role" value={p.values['role'] as StaffRole | undefined} />

@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node'
 import { openPglite, openPostgres } from '../src/app/db.js'
 import { migrateToLatest } from '../src/app/migrate.js'
 import { seedReference } from '../src/app/seed.js'
+import { dropDatabase } from './support/drop-database.js'
 
 // One template per run, so parallel runs on one server do not drop each other's template.
 const TEMPLATE = `vidan_tpl_${process.pid}`
@@ -19,7 +20,7 @@ export async function setupPostgres(project: TestProject) {
     adminUrl.pathname = '/postgres'
     const admin = new pg.Client({ connectionString: adminUrl.toString() })
     await admin.connect()
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`)
+    await dropDatabase(admin, TEMPLATE)
     await admin.query(`CREATE DATABASE ${TEMPLATE}`)
     await admin.end()
     const tplUrl = new URL(url)
@@ -33,7 +34,11 @@ export async function setupPostgres(project: TestProject) {
     return async () => {
       const a = new pg.Client({ connectionString: adminUrl.toString() })
       await a.connect()
-      await a.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`).finally(() => a.end())
+      try {
+        await dropDatabase(a, TEMPLATE)
+      } finally {
+        await a.end()
+      }
     }
   }
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import { inject } from 'vitest'
 import pg from 'pg'
 import { openPglite, openPostgres, type DatabaseHandle } from '../../src/app/db.js'
+import { dropDatabase } from './drop-database.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -44,10 +45,15 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
         await handle.close()
         const a = new pg.Client({ connectionString: withDatabase(templateUrl, 'postgres') })
         await a.connect()
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => a.end())
+        try {
+          await dropDatabase(a, name)
+        } finally {
+          await a.end()
+        }
       },
     }
   }
   const image = fs.readFileSync(inject('pgliteImage'))
   return openPglite(undefined, new Blob([image]))
 }
+

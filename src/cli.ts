@@ -55,8 +55,8 @@ async function main(argv: string[]): Promise<number> {
       try {
         await migrateToLatest(h.db)
         if (values.demo) {
-          const creds = await seedDemo(h.db, systemClock)
-          console.log(`seeded reference data and ${creds.length} demo accounts`)
+          const creds = await seedDemo(h.db, systemClock, config.VIDAN_PROVINCE_CODE)
+          console.log(`seeded reference data, ${creds.length} demo accounts and the demo dossiers`)
         } else {
           await seedReference(h.db, { demoCatalog: false })
           console.log('seeded reference data')

@@ -3,6 +3,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { openPglite } from '../src/app/db.js'
 import { runCli, startServer, type ServerProcess } from './support/server-process.js'
 import { backend } from './support/test-db.js'
 
@@ -64,6 +66,34 @@ describe.runIf(backend() === 'pglite')('the vidan executable', () => {
     const login = await fetch(`${s.url}/staff/login`)
     expect(login.status).toBe(200)
   }, 120_000)
+
+  it('`vidan audit verify` passes on the demo dossiers and names the event someone tampered with (issue 5 §7)', async () => {
+    const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vidan-audit-')), 'data')
+    const env = { VIDAN_DATA_DIR: dataDir }
+    expect((await runCli(['seed', '--demo'], env)).code).toBe(0)
+    const ok = await runCli(['audit', 'verify'], env)
+    expect(ok.code, ok.output).toBe(0)
+    expect(ok.output).toMatch(/audit: OK, 11 dossiers and \d+ events/)
+
+    // Someone with owner rights on the database gets past the append-only trigger and rewrites
+    // what an officer did, in one stored event.
+    const h = await openPglite(dataDir)
+    const victim = await h.db
+      .selectFrom('dossierEvents')
+      .innerJoin('dossiers', 'dossiers.id', 'dossierEvents.dossierId')
+      .select(['dossierEvents.id', 'dossierEvents.seq', 'dossiers.code'])
+      .where('dossierEvents.action', '=', 'approve')
+      .orderBy('dossierEvents.occurredAt')
+      .executeTakeFirstOrThrow()
+    await sql`ALTER TABLE dossier_events DISABLE TRIGGER dossier_events_no_update`.execute(h.db)
+    await sql`UPDATE dossier_events SET content = content || ' (sửa)' WHERE id = ${victim.id}`.execute(h.db)
+    await h.close()
+
+    const broken = await runCli(['audit', 'verify'], env)
+    expect(broken.code).toBe(1)
+    expect(broken.output).toContain(`BROKEN at dossier ${victim.code}`)
+    expect(broken.output).toContain(`event seq ${victim.seq}`)
+  }, 180_000)
 
   it('lists every configuration problem at once and exits', async () => {
     const r = await runCli(['migrate'], { PORT: 'abc', VIDAN_MODE: 'staging' })

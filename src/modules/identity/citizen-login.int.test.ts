@@ -195,6 +195,15 @@ describe('citizen login through the bundled identity provider (OIDC code flow + 
     expect(me.json().error.code).toBe('AUTH.CITIZEN_ONLY')
   })
 
+  it('returns to a local page after login, never to another site', async () => {
+    const { b } = await loginAs(MAI.identityNumber)
+    expect((await b.request(`${base}/dang-nhap/cong-dan?next=${encodeURIComponent('/thu-tuc')}`)).location).toBe(`${base}/thu-tuc`)
+    for (const evil of ['//evil.example/x', '/\\evil.example/x', 'https://evil.example/'])
+      expect((await b.request(`${base}/dang-nhap/cong-dan?next=${encodeURIComponent(evil)}`)).location).toBe(`${base}/cong-dan/tai-khoan`)
+    const officer = await staffFixture(t, 'counter_officer')
+    expect((await officer.browser.get(`/staff/login?next=${encodeURIComponent('/\\evil.example')}`)).headers.location).toBe('/staff')
+  })
+
   it('sends an anonymous visitor of a citizen page to the citizen login', async () => {
     const res = await new HttpBrowser().request(`${base}/cong-dan/tai-khoan`)
     expect(res.status).toBe(303)
@@ -240,9 +249,10 @@ describe('a provider configured by variables only (as in production)', () => {
     })
     await t2.app.listen({ port, host: '127.0.0.1' })
   })
+  let idpClosed = false
   afterAll(async () => {
     await t2?.close()
-    await idp?.close()
+    if (!idpClosed) await idp?.close()
   })
 
   it('logs in against it, and the bundled provider is not served', async () => {
@@ -263,5 +273,17 @@ describe('a provider configured by variables only (as in production)', () => {
     expect(res.body).not.toContain(BAD.identityNumber)
     expect(b.cookie('vidan_sid')).toBeUndefined()
     expect(await t2.db.selectFrom('citizens').select('id').where('identityNumber', '=', BAD.identityNumber).execute()).toEqual([])
+  })
+
+  it('says the provider cannot be reached, and writes nothing, when it is down', async () => {
+    const b = new HttpBrowser()
+    const back = await throughProvider(b, base2, MAI.identityNumber)
+    await idp.close()
+    idpClosed = true
+    const before = await t2.db.selectFrom('citizenSessions').select('id').execute()
+    const res = await b.request(back.location!)
+    expect(res.status).toBe(503)
+    expect(res.body).toContain('Không kết nối được với hệ thống định danh điện tử')
+    expect(await t2.db.selectFrom('citizenSessions').select('id').execute()).toEqual(before)
   })
 })

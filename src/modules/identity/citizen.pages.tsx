@@ -1,16 +1,14 @@
-import { tr, type Lang } from '../../shared/i18n.js'
-import { formatVnDateTime } from '../../shared/i18n.js'
-import { CsrfField } from '../../shared/ui/layout.js'
+import type { AssuranceLevel } from '../../shared/auth.js'
+import { formatVnDateTime, tr, type Lang } from '../../shared/i18n.js'
 import { maskIdentityNumber, maskPhone } from './citizen-claims.js'
 import type { CitizenView } from './citizen.service.js'
-import type { AssuranceLevel } from '../../shared/auth.js'
 
 export function levelLabel(lang: Lang, level: AssuranceLevel): string {
   return level === 2 ? tr(lang, 'Định danh điện tử mức 2', 'Electronic identity level 2') : tr(lang, 'Định danh điện tử mức 1', 'Electronic identity level 1')
 }
 
 /** "Tài khoản của tôi": who is logged in (identity number masked) and at which level. */
-export function CitizenAccountPage(p: { lang: Lang; csrf: string; citizen: CitizenView; sessionLevel: AssuranceLevel }) {
+export function CitizenAccountPage(p: { lang: Lang; citizen: CitizenView; sessionLevel: AssuranceLevel }) {
   const t = (vi: string, en: string) => tr(p.lang, vi, en)
   const c = p.citizen
   return (
@@ -60,12 +58,6 @@ export function CitizenAccountPage(p: { lang: Lang; csrf: string; citizen: Citiz
           'This information comes from the electronic identity system and is refreshed at each login.',
         )}
       </p>
-      <form method="post" action="/cong-dan/dang-xuat">
-        <CsrfField token={p.csrf} />
-        <button type="submit" class="secondary">
-          {t('Đăng xuất', 'Log out')}
-        </button>
-      </form>
     </section>
   )
 }

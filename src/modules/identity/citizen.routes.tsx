@@ -16,7 +16,8 @@ export const CITIZEN_ACCOUNT_PATH = '/cong-dan/tai-khoan'
 const CALLBACK_PATH = `${CITIZEN_LOGIN_PATH}/callback`
 const PENDING_COOKIE = 'vidan_oidc'
 
-const safeNext = (n: string | undefined) => (n && /^\/(?!\/)[^\s]*$/.test(n) && !n.startsWith(CITIZEN_LOGIN_PATH) ? n : CITIZEN_ACCOUNT_PATH)
+// A local path only: not protocol-relative, no backslash (browsers read "/\host" as "//host").
+const safeNext = (n: string | undefined) => (n && /^\/(?![/\\])[^\s\\]*$/.test(n) && !n.startsWith(CITIZEN_LOGIN_PATH) ? n : CITIZEN_ACCOUNT_PATH)
 
 export interface CitizenRouteOptions {
   /** Unset: citizen login is not configured (production without a provider). */
@@ -114,7 +115,7 @@ export function registerCitizenRoutes(appIn: FastifyInstance, m: ModuleDeps, opt
     const me = req.principal as CitizenPrincipal
     return reply.page(
       { title: tr(req.lang, 'Tài khoản của tôi', 'My account') },
-      <CitizenAccountPage lang={req.lang} csrf={reply.csrfToken()} citizen={await getCitizen(m.db, me.citizenId)} sessionLevel={me.assuranceLevel} />,
+      <CitizenAccountPage lang={req.lang} citizen={await getCitizen(m.db, me.citizenId)} sessionLevel={me.assuranceLevel} />,
     )
   })
 

@@ -69,7 +69,7 @@ export function createStaffAuth(base: Omit<IdentityDeps, 'settings'>, settings: 
   return { authenticate, guards }
 }
 
-const safeNext = (n: string | undefined) => (n && /^\/(?!\/)[^\s]*$/.test(n) && !n.startsWith('/staff/login') ? n : '/staff')
+const safeNext = (n: string | undefined) => (n && /^\/(?![/\\])[^\s\\]*$/.test(n) && !n.startsWith('/staff/login') ? n : '/staff')
 
 function fieldErrorsOf(e: unknown): FieldErrors | undefined {
   if (e instanceof DomainError && e.details && typeof e.details === 'object' && 'fields' in e.details) {

@@ -30,12 +30,14 @@ const formAction = (page: HttpPage, ending: string) => {
   return new URL(m[1].replace(/&amp;/g, '&'), page.url).href
 }
 
-/** Starts a login and goes through the demo provider's pages; stops at the redirect back to Vì Dân. */
+/** Starts a login and goes through the demo provider's pages (the password is always asked); stops at the redirect back to Vì Dân. */
 async function throughProvider(b: HttpBrowser, base: string, identityNumber: string, decision: 'allow' | 'deny' = 'allow'): Promise<HttpPage> {
   const login = await b.follow(`${base}/dang-nhap/cong-dan`)
   expect(login.status).toBe(200)
   expect(login.body).toContain('Đăng nhập tài khoản định danh điện tử')
   const consent = await b.follow(await b.request(formAction(login, '/login'), { form: { identityNumber, password: DEMO_CITIZEN_PASSWORD } }), isCallback)
+  // Consent given earlier in the same provider session is remembered there.
+  if (consent.status === 303 && isCallback(new URL(consent.location!))) return consent
   expect(consent.status).toBe(200)
   expect(consent.body).toContain('Chia sẻ thông tin định danh')
   const back = await b.follow(await b.request(formAction(consent, '/consent'), { form: { decision } }), isCallback)
@@ -193,6 +195,26 @@ describe('citizen login through the bundled identity provider (OIDC code flow + 
     const me = await officer.browser.get('/api/v1/citizen/me')
     expect(me.statusCode).toBe(403)
     expect(me.json().error.code).toBe('AUTH.CITIZEN_ONLY')
+  })
+
+  it('ends the other kind of session when someone logs in in the same browser', async () => {
+    const officer = await staffFixture(t, 'counter_officer')
+    const staffLogin = async (b: HttpBrowser) => {
+      const page = await b.request(`${base}/staff/login`)
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!
+      return b.request(`${base}/staff/login`, { form: { username: officer.username, password: officer.password, _csrf: csrf } })
+    }
+    // A citizen, then an officer on the same device: the citizen session is revoked.
+    const { b } = await loginAs(NAM.identityNumber)
+    expect((await staffLogin(b)).status).toBe(303)
+    expect((await b.request(`${base}/api/v1/staff/me`)).status).toBe(200)
+    expect((await sessionsOf(NAM.identityNumber)).at(-1)!.revokedAt).not.toBeNull()
+    // And back: the officer's session ends when a citizen logs in.
+    const back = await b.follow(await throughProvider(b, base, NAM.identityNumber))
+    expect(back.url).toBe(`${base}/cong-dan/tai-khoan`)
+    const staffSessions = await t.db.selectFrom('staffSessions').select(['revokedAt', 'revokedReason']).where('accountId', '=', officer.id).orderBy('createdAt').execute()
+    expect(staffSessions.at(-1)).toMatchObject({ revokedReason: 'logout' })
+    expect(staffSessions.at(-1)!.revokedAt).not.toBeNull()
   })
 
   it('returns to a local page after login, never to another site', async () => {

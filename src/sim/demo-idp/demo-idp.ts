@@ -65,7 +65,7 @@ function claimsOf(a: DemoCitizen): Record<string, unknown> {
 
 const sameSecret = (a: string, b: string) => crypto.timingSafeEqual(crypto.createHash('sha256').update(a).digest(), crypto.createHash('sha256').update(b).digest())
 
-/** A real OpenID Connect provider (oidc-provider) with its keys drawn at start and demo accounts in memory. */
+/** A real OpenID Connect provider (oidc-provider) with its keys drawn when it is built and demo accounts in memory. */
 async function createProvider(opts: DemoIdpOptions, accounts: readonly DemoCitizen[], log: FastifyInstance['log']): Promise<OidcProvider> {
   const { default: Provider } = await loadOidcProvider()
   const { createMemoryAdapter } = await import('oidc-provider/lib/adapters/memory_adapter.js')
@@ -139,8 +139,17 @@ async function createProvider(opts: DemoIdpOptions, accounts: readonly DemoCitiz
 export async function registerDemoIdp(app: FastifyInstance, opts: DemoIdpOptions): Promise<void> {
   if (opts.mode === 'production') throw new DemoIdpRefusedError()
   const accounts = opts.accounts ?? DEMO_CITIZENS
-  const provider = await createProvider(opts, accounts, app.log)
-  const callback = provider.callback()
+  // Built at the first request, not at boot: starting Vì Dân (and every test app) does not pay
+  // for loading oidc-provider and Koa until someone logs in as a citizen.
+  let built: Promise<{ provider: OidcProvider; callback: ReturnType<OidcProvider['callback']> }> | undefined
+  const ready = () =>
+    (built ??= createProvider(opts, accounts, app.log).then(
+      (provider) => ({ provider, callback: provider.callback() }),
+      (e: unknown) => {
+        built = undefined
+        throw e
+      },
+    ))
   const css = `${opts.path}/static/idp.css`
   const byNumber = new Map(accounts.map((a) => [a.identityNumber, a]))
   const clientName = opts.client.name ?? 'Cổng dịch vụ công tỉnh Cà Mau (Vì Dân)'
@@ -151,6 +160,7 @@ export async function registerDemoIdp(app: FastifyInstance, opts: DemoIdpOptions
     page(reply, 'Hết hạn', IdpMessage({ heading: 'Phiên đăng nhập đã hết hạn', message: 'Yêu cầu đăng nhập này không còn hiệu lực (quá 10 phút hoặc đã hoàn tất).' }), 400)
   const details = async (req: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply): Promise<InteractionDetails | undefined> => {
     try {
+      const { provider } = await ready()
       const d = await provider.interactionDetails(req.raw, reply.raw)
       return d.uid === req.params.uid ? d : undefined
     } catch {
@@ -189,6 +199,7 @@ export async function registerDemoIdp(app: FastifyInstance, opts: DemoIdpOptions
         const form = LoginForm({ action: `${opts.path}/interaction/${d.uid}/login`, clientName, accounts, password: DEMO_CITIZEN_PASSWORD, identityNumber: number, error: 'Số định danh cá nhân hoặc mật khẩu không đúng.' })
         return page(reply, 'Đăng nhập', form, 401)
       }
+      const { provider } = await ready()
       const returnTo = await provider.interactionResult(req.raw, reply.raw, { login: { accountId: account.sub, acr: ACR[account.level], amr: ['pwd'], remember: false } }, { mergeWithLastSubmission: false })
       return reply.redirect(returnTo, 303)
     })
@@ -196,6 +207,7 @@ export async function registerDemoIdp(app: FastifyInstance, opts: DemoIdpOptions
     pages.post<{ Params: { uid: string }; Body: Record<string, unknown> }>(`${opts.path}/interaction/:uid/consent`, { schema: { hide: true }, config: noCsrf }, async (req, reply) => {
       const d = await details(req, reply)
       if (!d || d.prompt.name !== 'consent' || !d.session?.accountId) return expired(reply)
+      const { provider } = await ready()
       if (req.body?.['decision'] !== 'allow') {
         const returnTo = await provider.interactionResult(req.raw, reply.raw, { error: 'access_denied', error_description: 'Người dùng không đồng ý chia sẻ thông tin.' }, { mergeWithLastSubmission: false })
         return reply.redirect(returnTo, 303)
@@ -216,6 +228,7 @@ export async function registerDemoIdp(app: FastifyInstance, opts: DemoIdpOptions
     raw.removeAllContentTypeParsers()
     raw.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined))
     const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+      const { callback } = await ready()
       reply.hijack()
       const incoming = req.raw as IncomingMessage & { originalUrl?: string }
       const url = incoming.url ?? '/'

@@ -65,6 +65,11 @@ describe.runIf(backend() === 'pglite')('the vidan executable', () => {
     expect(s.output()).not.toContain('demo accounts')
     const login = await fetch(`${s.url}/staff/login`)
     expect(login.status).toBe(200)
+    // No demo identity provider either: citizen login waits for a real provider (VIDAN_OIDC_ISSUER).
+    expect((await fetch(`${s.url}/idp-demo/.well-known/openid-configuration`)).status).toBe(404)
+    const citizen = await fetch(`${s.url}/dang-nhap/cong-dan`, { redirect: 'manual' })
+    expect(citizen.status).toBe(503)
+    expect(await citizen.text()).toContain('chưa được cấu hình')
   }, 120_000)
 
   it('`vidan audit verify` passes on the demo dossiers and names the event someone tampered with (issue 5 §7)', async () => {

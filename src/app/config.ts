@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import path from 'node:path'
 import { z } from 'zod'
 
@@ -24,8 +25,33 @@ export const Config = z.object({
   VIDAN_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
   /** Province the deployment serves (GSO code). Cà Mau is 96. */
   VIDAN_PROVINCE_CODE: z.string().regex(/^\d{2}$/).default('96'),
+  /** Citizen login (OpenID Connect): the identity provider's issuer. Unset in demo mode: the bundled demo provider at /idp-demo. */
+  VIDAN_OIDC_ISSUER: z.string().url().optional(),
+  VIDAN_OIDC_CLIENT_ID: z.string().min(1).max(255).optional(),
+  VIDAN_OIDC_CLIENT_SECRET: z.string().min(16).max(500).optional(),
+  /** The callback registered at the provider; defaults to $VIDAN_PUBLIC_URL/dang-nhap/cong-dan/callback. */
+  VIDAN_OIDC_REDIRECT_URL: z.string().url().optional(),
+  VIDAN_OIDC_SCOPE: z.string().regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, 'space-separated scopes').default('openid profile phone address vneid'),
 })
-export type Config = z.infer<typeof Config> & { dataDir: string; cookieSecret: string; publicUrl: string }
+export interface CitizenLoginConfig {
+  issuer: string
+  clientId: string
+  clientSecret: string
+  redirectUrl: string
+  scope: string
+}
+export type Config = z.infer<typeof Config> & {
+  dataDir: string
+  cookieSecret: string
+  publicUrl: string
+  /** Unset: no citizen login (production without a provider). */
+  citizenLogin: CitizenLoginConfig | undefined
+  /** Serve the bundled demo identity provider at /idp-demo (demo mode without VIDAN_OIDC_ISSUER only). */
+  demoIdp: boolean
+}
+
+/** Where the bundled demo identity provider is mounted. */
+export const DEMO_IDP_PATH = '/idp-demo'
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -50,10 +76,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.VIDAN_MODE === 'production' && !c.VIDAN_COOKIE_SECRET) {
     throw new ConfigError(['VIDAN_COOKIE_SECRET: required in production mode (at least 32 characters)'])
   }
+  const publicUrl = c.VIDAN_PUBLIC_URL ?? `http://localhost:${c.PORT}`
+  const { citizenLogin, demoIdp } = citizenLoginConfig(c, publicUrl.replace(/\/+$/, ''))
   return {
     ...c,
     dataDir: path.resolve(c.VIDAN_DATA_DIR),
     cookieSecret: c.VIDAN_COOKIE_SECRET ?? DEMO_COOKIE_SECRET,
-    publicUrl: c.VIDAN_PUBLIC_URL ?? `http://localhost:${c.PORT}`,
+    publicUrl,
+    citizenLogin,
+    demoIdp,
   }
+}
+
+/**
+ * Demo mode with no provider configured uses the bundled demo provider, with a client secret
+ * drawn at start (both ends live in this process). Otherwise the provider is configured by
+ * variables only; production demands HTTPS and never gets the demo provider.
+ */
+function citizenLoginConfig(c: z.infer<typeof Config>, publicUrl: string): { citizenLogin: CitizenLoginConfig | undefined; demoIdp: boolean } {
+  const redirectUrl = c.VIDAN_OIDC_REDIRECT_URL ?? `${publicUrl}/dang-nhap/cong-dan/callback`
+  const scope = c.VIDAN_OIDC_SCOPE
+  if (!c.VIDAN_OIDC_ISSUER) {
+    if (c.VIDAN_MODE === 'production') {
+      if (c.VIDAN_OIDC_CLIENT_ID || c.VIDAN_OIDC_CLIENT_SECRET) throw new ConfigError(['VIDAN_OIDC_ISSUER: required when a client id or secret is set'])
+      return { citizenLogin: undefined, demoIdp: false }
+    }
+    const clientSecret = c.VIDAN_OIDC_CLIENT_SECRET ?? crypto.randomBytes(24).toString('base64url')
+    return { citizenLogin: { issuer: `${publicUrl}${DEMO_IDP_PATH}`, clientId: c.VIDAN_OIDC_CLIENT_ID ?? 'vidan-demo', clientSecret, redirectUrl, scope }, demoIdp: true }
+  }
+  const { VIDAN_OIDC_CLIENT_ID: clientId, VIDAN_OIDC_CLIENT_SECRET: clientSecret } = c
+  const problems: string[] = []
+  if (!clientId) problems.push('VIDAN_OIDC_CLIENT_ID: required with VIDAN_OIDC_ISSUER')
+  if (!clientSecret) problems.push('VIDAN_OIDC_CLIENT_SECRET: required with VIDAN_OIDC_ISSUER')
+  if (c.VIDAN_MODE === 'production') {
+    if (!c.VIDAN_OIDC_ISSUER.startsWith('https:')) problems.push('VIDAN_OIDC_ISSUER: must be https in production mode')
+    if (!redirectUrl.startsWith('https:')) problems.push('VIDAN_OIDC_REDIRECT_URL: must be https in production mode (set VIDAN_PUBLIC_URL or this variable)')
+  }
+  if (problems.length || !clientId || !clientSecret) throw new ConfigError(problems)
+  return { citizenLogin: { issuer: c.VIDAN_OIDC_ISSUER, clientId, clientSecret, redirectUrl, scope }, demoIdp: false }
 }

@@ -4,9 +4,10 @@ import type { Db } from '../shared/database.js'
 import type { Job } from '../shared/module.js'
 import { createStaffAuth, type IdentitySettings } from '../modules/identity/index.js'
 import { buildApp } from './build-app.js'
-import type { Config } from './config.js'
+import { DEMO_IDP_PATH, type Config } from './config.js'
 import { registerHome } from './home.js'
 import { allModules } from './modules.js'
+import { registerDemoIdp } from '../sim/demo-idp/index.js'
 
 export function identitySettings(config: Config): IdentitySettings {
   return {
@@ -14,6 +15,7 @@ export function identitySettings(config: Config): IdentitySettings {
     maxFailedLogins: config.VIDAN_LOGIN_MAX_FAILURES,
     lockMinutes: config.VIDAN_LOGIN_LOCK_MINUTES,
     loginRatePerMinute: config.VIDAN_LOGIN_RATE_PER_MINUTE,
+    citizenLogin: config.citizenLogin,
   }
 }
 
@@ -40,5 +42,9 @@ export async function createWebApp(opts: { config: Config; db: Db; clock: Clock;
     logger: opts.logger,
   })
   registerHome(app)
+  if (opts.config.demoIdp && opts.config.citizenLogin) {
+    const login = opts.config.citizenLogin
+    await registerDemoIdp(app, { issuer: login.issuer, path: DEMO_IDP_PATH, mode: opts.config.VIDAN_MODE, client: { clientId: login.clientId, clientSecret: login.clientSecret, redirectUrl: login.redirectUrl } })
+  }
   return app
 }

@@ -7,6 +7,11 @@ import type { Db } from './database.js'
 export interface Guards {
   /** A staff session is required; with roles, one of them. Pages redirect to login, APIs answer 401. */
   staff(...roles: StaffRole[]): preHandlerAsyncHookHandler
+  /**
+   * A citizen session is required (login through the identity provider); with `{ level: 2 }`, one
+   * verified at VNeID level 2. Pages redirect to the citizen login, APIs answer 401; a staff session is refused (403).
+   */
+  citizen(opts?: { level?: 2 }): preHandlerAsyncHookHandler
 }
 
 export interface ModuleDeps {

@@ -119,6 +119,19 @@ export async function findVersionInForce(db: Conn, code: string, at: Date): Prom
     .executeTakeFirst()
 }
 
+/** findVersionInForce without the content: the (code, version) alone. */
+export async function findVersionNumberInForce(db: Conn, code: string, at: Date): Promise<{ code: string; version: number } | undefined> {
+  return db
+    .selectFrom('catalogProcedureVersions')
+    .select(['code', 'version'])
+    .where('code', '=', code)
+    .where('publishedAt', '<=', at)
+    .orderBy('publishedAt', 'desc')
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
 export async function listVersions(db: Conn, code: string) {
   return db
     .selectFrom('catalogProcedureVersions')

@@ -5,6 +5,16 @@ export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 }
 
+/**
+ * A column or table name of the code (never of input), quoted for SQL. Hot statements embed
+ * their fixed parts as raw text: every identifier node costs a transformation by the
+ * CamelCasePlugin and a compilation, on each execution.
+ */
+export function quoteName(name: string): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`not a plain SQL name: ${name}`)
+  return `"${name}"`
+}
+
 export interface InsertFromJsonOptions<K extends string = string> {
   /**
    * The name of another CTE of the same statement: rows are written only if it yields a row (it
@@ -15,12 +25,43 @@ export interface InsertFromJsonOptions<K extends string = string> {
   rewrite?: Partial<Record<K, RawBuilder<unknown>>>
 }
 
+/** The fixed text of an insertFromJson, once per column map. */
+interface Shape {
+  keys: string[]
+  names: string[]
+  columns: string
+  values: string
+  definitions: string
+  aliases: string
+}
+
+const shapes = new WeakMap<object, Shape>()
+
+function shapeOf(columns: Readonly<Record<string, string>>): Shape {
+  let s = shapes.get(columns)
+  if (!s) {
+    const keys = Object.keys(columns)
+    const names = keys.map((k) => quoteName(snakeCase(k)))
+    s = {
+      keys,
+      names,
+      columns: names.join(', '),
+      values: names.map((n) => `x.${n}`).join(', '),
+      definitions: keys.map((k, i) => `${names[i]} ${columns[k]}`).join(', '),
+      aliases: [...names, 'ord'].join(', '),
+    }
+    shapes.set(columns, s)
+  }
+  return s
+}
+
 /**
  * `INSERT INTO table (…) SELECT … FROM <rows>` with every row in one JSON parameter, written in
  * the given order: any number of rows in one round trip, and usable as a data-modifying CTE so
  * that a change and everything written with it take one statement. `columns` maps each column
- * (camelCase, as the table type names it) to its PostgreSQL type; rows are camelCase objects,
- * dates travel as ISO strings and jsonb columns as nested JSON.
+ * (camelCase, as the table type names it) to its PostgreSQL type, and should be a constant (its
+ * SQL text is kept for the next call); rows are camelCase objects, dates travel as ISO strings
+ * and jsonb columns as nested JSON.
  */
 export function insertFromJson<K extends string>(
   table: string,
@@ -28,14 +69,10 @@ export function insertFromJson<K extends string>(
   rows: readonly Readonly<Record<K, unknown>>[],
   opts: InsertFromJsonOptions<K> = {},
 ): RawBuilder<unknown> {
-  const keys = Object.keys(columns) as K[]
-  const names = keys.map(snakeCase)
-  const json = JSON.stringify(rows.map((r) => Object.fromEntries(keys.map((k, i): [string, unknown] => [names[i]!, r[k] ?? null]))))
-  const definitions = sql.join(keys.map((k, i) => sql`${sql.id(names[i]!)} ${sql.raw(columns[k])}`))
-  const values = sql.join(keys.map((k, i) => opts.rewrite?.[k] ?? sql`x.${sql.id(names[i]!)}`))
-  const guard = opts.guard ? sql`, ${sql.table(opts.guard)}` : sql``
-  return sql`INSERT INTO ${sql.table(table)} (${sql.join(names.map((c) => sql.id(c)))})
-    SELECT ${values}
-    FROM ROWS FROM (jsonb_to_recordset(${json}::jsonb) AS (${definitions})) WITH ORDINALITY AS x(${sql.join([...names, 'ord'].map((c) => sql.id(c)))})${guard}
-    ORDER BY x.ord`
+  const s = shapeOf(columns)
+  const json = JSON.stringify(rows.map((r) => Object.fromEntries(s.keys.map((k, i): [string, unknown] => [s.names[i]!.slice(1, -1), r[k as K] ?? null]))))
+  const rewrite = opts.rewrite
+  const values = rewrite ? sql.join(s.keys.map((k, i) => rewrite[k as K] ?? sql.raw(`x.${s.names[i]}`))) : sql.raw(s.values)
+  const guard = opts.guard ? `, ${quoteName(opts.guard)}` : ''
+  return sql`${sql.raw(`INSERT INTO ${quoteName(table)} (${s.columns}) SELECT `)}${values}${sql.raw(' FROM ROWS FROM (jsonb_to_recordset(')}${json}${sql.raw(`::jsonb) AS (${s.definitions})) WITH ORDINALITY AS x(${s.aliases})${guard} ORDER BY x.ord`)}`
 }

@@ -3,7 +3,7 @@ import { sql, type RawBuilder, type Selectable, type Updateable } from 'kysely'
 import type { Db, Trx } from '../../shared/database.js'
 import { ConcurrentUpdateError, NotFoundError } from '../../shared/errors.js'
 import { outboxInsert, type NewOutboxEvent } from '../../shared/outbox.js'
-import { insertFromJson, snakeCase } from '../../shared/sql-rows.js'
+import { insertFromJson, quoteName, snakeCase } from '../../shared/sql-rows.js'
 import { canonicalJson, eventHash, GENESIS_HASH, type ChainedContent } from './dossier.audit.js'
 import { dossierCodePrefix, dossierCodeSeq, vnDate } from './dossier.code.js'
 import { NATIONAL_STATUS_CODE, type DossierAction, type DossierStatus } from './dossier.machine.js'
@@ -239,16 +239,29 @@ function outboxEvent(dossier: ChainHead, e: EventInput, link: Link): NewOutboxEv
   }
 }
 
-/** Changes open steps (by seq) when `guard` yields a row; a step already completed is left alone, and counted out. */
+const STEP_CHANGE_TYPES = { seq: 'integer', ...Object.fromEntries(STEP_CHANGES.map((k) => [k, STEP_COLUMNS[k]])) } as Record<(typeof STEP_CHANGES)[number] | 'seq', string>
+const STEP_CHANGE_SQL = {
+  set: STEP_CHANGES.map((k) => `${quoteName(snakeCase(k))} = x.${quoteName(snakeCase(k))}`).join(', '),
+  definitions: Object.entries(STEP_CHANGE_TYPES)
+    .map(([k, t]) => `${quoteName(snakeCase(k))} ${t}`)
+    .join(', '),
+}
+
+/** Changes open steps (by seq) when `guard` yields a row; a step already completed is left alone, and not counted in the RETURNING. */
 function updateOpenSteps(dossierId: string, steps: StepRow[], guard: string): RawBuilder<unknown> {
-  const types: Record<(typeof STEP_CHANGES)[number] | 'seq', string> = { seq: 'integer', ...Object.fromEntries(STEP_CHANGES.map((k) => [k, STEP_COLUMNS[k]])) } as never
-  const json = JSON.stringify(steps.map((s) => Object.fromEntries(Object.keys(types).map((k) => [snakeCase(k), s[k as keyof StepRow] ?? null]))))
-  const definitions = sql.join(Object.entries(types).map(([k, t]) => sql`${sql.id(snakeCase(k))} ${sql.raw(t)}`))
-  const assignments = sql.join(STEP_CHANGES.map((k) => sql`${sql.id(snakeCase(k))} = x.${sql.id(snakeCase(k))}`))
-  return sql`UPDATE dossier_steps AS s SET ${assignments}
-    FROM jsonb_to_recordset(${json}::jsonb) AS x(${definitions}), ${sql.table(guard)}
-    WHERE s.dossier_id = ${dossierId} AND s.seq = x.seq AND s.completed_at IS NULL
-    RETURNING s.seq`
+  const json = JSON.stringify(steps.map((s) => Object.fromEntries(Object.keys(STEP_CHANGE_TYPES).map((k) => [snakeCase(k), s[k as keyof StepRow] ?? null]))))
+  return sql`${sql.raw(`UPDATE dossier_steps AS s SET ${STEP_CHANGE_SQL.set} FROM jsonb_to_recordset(`)}${json}${sql.raw(`::jsonb) AS x(${STEP_CHANGE_SQL.definitions}), ${quoteName(guard)} WHERE s.dossier_id = `)}${dossierId}${sql.raw(' AND s.seq = x.seq AND s.completed_at IS NULL RETURNING s.seq')}`
+}
+
+/**
+ * `SET (columns) = (…)` from one JSON object of camelCase keys (dates as ISO strings, jsonb
+ * columns as nested JSON): the columns named, and nothing else, take its values.
+ */
+function setFromJson(table: string, values: Record<string, unknown>): RawBuilder<unknown> {
+  const keys = Object.keys(values).filter((k) => values[k] !== undefined)
+  const names = keys.map((k) => quoteName(snakeCase(k))).join(', ')
+  const json = JSON.stringify(Object.fromEntries(keys.map((k) => [snakeCase(k), values[k]])))
+  return sql`${sql.raw(`SET (${names}) = (SELECT ${names} FROM jsonb_populate_record(NULL::${quoteName(table)}, `)}${json}${sql.raw('::jsonb))')}`
 }
 
 /** What a transition writes on the steps (form 06 hand-overs). */
@@ -258,8 +271,6 @@ export interface StepWrites {
   /** New steps, numbered after the last. */
   insert?: StepRow[]
 }
-
-const JSON_COLUMNS = new Set(['applicant', 'owner', 'documents', 'dueExplanation'])
 
 export type NewDossier = Omit<DossiersTable, 'version' | 'rescheduleCount' | 'supplementCount' | 'lastEventSeq' | 'lastEventHash' | 'status'>
 
@@ -300,18 +311,20 @@ export async function insertDossier(trx: Trx, w: NewDossierWrite): Promise<Dossi
   const genesis: ChainHead = { id: w.row.id, code: w.row.code, lastEventSeq: 0, lastEventHash: GENESIS_HASH, dueAt: w.row.dueAt, appointmentAt: w.row.appointmentAt }
   const stored = { ...w.row, status: last.to, lastEventSeq: 0, lastEventHash: GENESIS_HASH }
   const columns = Object.keys(stored)
-  const dossierRow = (rewrite: Record<string, RawBuilder<unknown>>, from: RawBuilder<unknown>) => sql`
-    INSERT INTO dossiers (${sql.join(columns.map((k) => sql.id(snakeCase(k))))})
-    SELECT ${sql.join(columns.map((k) => rewrite[k] ?? sql`x.${sql.id(snakeCase(k))}`))}
-    FROM jsonb_populate_record(NULL::dossiers, ${JSON.stringify(Object.fromEntries(Object.entries(stored).map(([k, v]) => [snakeCase(k), v])))}::jsonb) AS x${from}
-    RETURNING *`
+  const names = columns.map((k) => quoteName(snakeCase(k)))
+  // The code and the chain head may come from the statement's own CTEs (see dailyCode).
+  const dossierRow = (fromCtes: { code: string; lastEventHash: string } | undefined) => {
+    const values = names.map((n, i) => (fromCtes && (columns[i] === 'code' || columns[i] === 'lastEventHash') ? fromCtes[columns[i]] : `x.${n}`))
+    const json = JSON.stringify(Object.fromEntries(Object.entries(stored).map(([k, v]) => [snakeCase(k), v])))
+    return sql`${sql.raw(`INSERT INTO dossiers (${names.join(', ')}) SELECT ${values.join(', ')} FROM jsonb_populate_record(NULL::dossiers, `)}${json}${sql.raw(`::jsonb) AS x${fromCtes ? ', h' : ''} RETURNING *`)}`
+  }
 
   if (!w.dailyCode) {
     const { links, head } = firstLinks(genesis, events)
     stored.lastEventSeq = head.lastEventSeq
     stored.lastEventHash = head.lastEventHash
     const ctes = [
-      sql`d AS (${dossierRow({}, sql``)})`,
+      sql`d AS (${dossierRow(undefined)})`,
       sql`e AS (${insertFromJson('dossier_events', EVENT_COLUMNS, events.map((e, i) => eventRow(head, e, links[i]!)), { guard: 'd' })})`,
       sql`o AS (${outboxInsert(events.map((e, i) => outboxEvent(head, e, links[i]!)), { guard: 'd' })})`,
       ...(w.steps?.length ? [sql`s AS (${insertFromJson('dossier_steps', STEP_COLUMNS, w.steps, { guard: 'd' })})`] : []),
@@ -340,7 +353,7 @@ export async function insertDossier(trx: Trx, w: NewDossierWrite): Promise<Dossi
       SELECT k.last_seq AS code_seq, k.code,
         encode(sha256(convert_to(${`${lastLink.prevHash}\n`}::text || replace(${canonical}::text, ${token}::text, k.code), 'UTF8')), 'hex') AS hash
       FROM k)`,
-    sql`d AS (${dossierRow({ code: sql`h.code`, lastEventHash: sql`h.hash` }, sql`, h`)})`,
+    sql`d AS (${dossierRow({ code: 'h.code', lastEventHash: 'h.hash' })})`,
     sql`e AS (${insertFromJson('dossier_events', EVENT_COLUMNS, events.map((e, i) => eventRow(head, e, links[i]!)), {
       guard: 'h',
       rewrite: { content: withCode('x.content'), data: sql`${withCode('x.data::text')}::jsonb`, hash: sql`CASE WHEN x.hash = ${token}::text THEN h.hash ELSE x.hash END` },
@@ -377,13 +390,10 @@ export async function saveTransition(trx: Trx, current: DossierRow, patch: Dossi
   const next = { ...current, ...patch } as DossierRow
   const head: ChainHead = { id: current.id, code: next.code, lastEventSeq: current.lastEventSeq, lastEventHash: current.lastEventHash, dueAt: next.dueAt, appointmentAt: next.appointmentAt }
   const link = nextLink(head, event)
-  const set: Record<string, unknown> = { ...patch, status: event.to, version: current.version + 1, lastEventSeq: link.seq, lastEventHash: link.hash, updatedAt: event.at }
-  const assignments = Object.entries(set)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => sql`${sql.id(snakeCase(k))} = ${JSON_COLUMNS.has(k) && v !== null ? JSON.stringify(v) : v}`)
+  const set = { ...patch, status: event.to, version: current.version + 1, lastEventSeq: link.seq, lastEventHash: link.hash, updatedAt: event.at }
   const update = steps.update ?? []
   const ctes = [
-    sql`u AS (UPDATE dossiers SET ${sql.join(assignments)} WHERE id = ${current.id} AND version = ${current.version} RETURNING *)`,
+    sql`u AS (UPDATE dossiers ${setFromJson('dossiers', set)} WHERE id = ${current.id} AND version = ${current.version} RETURNING *)`,
     sql`e AS (${insertFromJson('dossier_events', EVENT_COLUMNS, [eventRow(head, event, link)], { guard: 'u' })})`,
     sql`o AS (${outboxInsert([outboxEvent(head, event, link)], { guard: 'u' })})`,
     ...(steps.insert?.length ? [sql`si AS (${insertFromJson('dossier_steps', STEP_COLUMNS, steps.insert, { guard: 'u' })})`] : []),

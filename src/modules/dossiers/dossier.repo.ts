@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import { sql, type RawBuilder, type Selectable, type Updateable } from 'kysely'
-import type { Db, Trx } from '../../shared/database.js'
+import { PREPARE, type Db, type Trx } from '../../shared/database.js'
 import { ConcurrentUpdateError, NotFoundError } from '../../shared/errors.js'
 import { outboxInsert, type NewOutboxEvent } from '../../shared/outbox.js'
 import { insertFromJson, quoteName, snakeCase } from '../../shared/sql-rows.js'
@@ -47,7 +47,7 @@ const dateOrNull = (v: unknown) => (v == null ? null : new Date(v as string))
  * the caller's version check fails (409) before the steps are used.
  */
 export async function lockDossier(trx: Trx, id: string): Promise<LockedDossier> {
-  const { rows } = await sql<DossierRow & { lastStepSeq: number; openSteps: Record<string, unknown>[] }>`
+  const { rows } = await sql<DossierRow & { lastStepSeq: number; openSteps: Record<string, unknown>[] }>`${sql.raw(PREPARE)}
     SELECT d.*,
       (SELECT coalesce(max(s.seq), 0) FROM dossier_steps s WHERE s.dossier_id = d.id) AS last_step_seq,
       (SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.seq), '[]'::jsonb) FROM dossier_steps s WHERE s.dossier_id = d.id AND s.completed_at IS NULL) AS open_steps
@@ -329,7 +329,7 @@ export async function insertDossier(trx: Trx, w: NewDossierWrite): Promise<Dossi
       sql`o AS (${outboxInsert(events.map((e, i) => outboxEvent(head, e, links[i]!)), { guard: 'd' })})`,
       ...(w.steps?.length ? [sql`s AS (${insertFromJson('dossier_steps', STEP_COLUMNS, w.steps, { guard: 'd' })})`] : []),
     ]
-    const { rows } = await sql<DossierRow>`WITH ${sql.join(ctes)} SELECT * FROM d`.execute(trx)
+    const { rows } = await sql<DossierRow>`${sql.raw(PREPARE)}WITH ${sql.join(ctes)} SELECT * FROM d`.execute(trx)
     return rows[0]!
   }
 
@@ -361,7 +361,7 @@ export async function insertDossier(trx: Trx, w: NewDossierWrite): Promise<Dossi
     sql`o AS (${outboxInsert(events.map((e, i) => outboxEvent(head, e, links[i]!)), { guard: 'h', rewrite: { payload: sql`${withCode('x.payload::text')}::jsonb` } })})`,
     ...(w.steps?.length ? [sql`s AS (${insertFromJson('dossier_steps', STEP_COLUMNS, w.steps, { guard: 'h' })})`] : []),
   ]
-  const { rows } = await sql<DossierRow & { codeSeq: number; coded: { content: string; data: unknown; hash: string } }>`
+  const { rows } = await sql<DossierRow & { codeSeq: number; coded: { content: string; data: unknown; hash: string } }>`${sql.raw(PREPARE)}
     WITH ${sql.join(ctes)}
     SELECT d.*, h.code_seq, (SELECT jsonb_build_object('content', e.content, 'data', e.data, 'hash', e.hash) FROM e WHERE e.seq = ${lastLink.seq}) AS coded
     FROM d, h`.execute(trx)
@@ -400,7 +400,7 @@ export async function saveTransition(trx: Trx, current: DossierRow, patch: Dossi
     ...(update.length ? [sql`su AS (${updateOpenSteps(current.id, update, 'u')})`] : []),
   ]
   const counted = update.length ? sql`(SELECT count(*) FROM su)` : sql`0`
-  const { rows } = await sql<DossierRow & { stepsUpdated: number }>`WITH ${sql.join(ctes)} SELECT u.*, ${counted}::int AS steps_updated FROM u`.execute(trx)
+  const { rows } = await sql<DossierRow & { stepsUpdated: number }>`${sql.raw(PREPARE)}WITH ${sql.join(ctes)} SELECT u.*, ${counted}::int AS steps_updated FROM u`.execute(trx)
   if (!rows[0]) throw new ConcurrentUpdateError('dossier', current.id)
   const { stepsUpdated, ...saved } = rows[0]
   // A step completed meanwhile means the steps were read stale: undo it all.

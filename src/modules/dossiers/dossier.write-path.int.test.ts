@@ -7,7 +7,7 @@ import { findAgencyById } from '../org/index.js'
 import { verifyAllChains } from './index.js'
 import { formatDossierCode } from './dossier.code.js'
 import { getDossier, lockDossier, saveTransition, type DossierRow } from './dossier.repo.js'
-import { act, intakeAtCounter, type DossierDeps, type IntakeInput } from './dossier.service.js'
+import { act, intakeAtCounter, submitOnline, type DossierDeps, type IntakeInput } from './dossier.service.js'
 
 // The write path of a transition in one statement (issue 5 §1, §10): what it must still guarantee.
 
@@ -140,6 +140,57 @@ describe('a transition in one statement', () => {
     expect(steps[1]).toMatchObject({ assigneeId: officer.accountId, receivedBy: officer.accountId, givenBy: leader.accountId, outcome: 'early' })
     expect(steps[2]).toMatchObject({ agencyId: 'so-tu-phap', note: 'Đồng ý' })
     expect(d).toMatchObject({ status: 'returned', version: 7, lastEventSeq: 8 })
+    expect((await verifyAllChains(t.db)).firstBreak).toBeUndefined()
+  })
+})
+
+describe('every way in and out writes its steps, events and outbox rows together', () => {
+  const stepsOf = (id: string) => t.db.selectFrom('dossierSteps').selectAll().where('dossierId', '=', id).orderBy('seq').execute()
+  const eventsOf = (id: string) => t.db.selectFrom('dossierEvents').select(['action', 'data']).where('dossierId', '=', id).orderBy('seq').execute()
+  const topicsOf = async (id: string) => (await t.db.selectFrom('outboxEvents').select('topic').where('aggregateId', '=', id).orderBy('id').execute()).map((r) => r.topic)
+
+  it('refuses at the counter (form 03) and asks for a supplement before receipt (form 02): no code, no step', async () => {
+    clock.set('2026-12-07T02:00:00Z')
+    const refused = await intake({ ...INTAKE, decision: 'refuse', reason: 'Không thuộc thẩm quyền' })
+    expect(refused).toMatchObject({ status: 'refused', code: null, lastEventSeq: 2 })
+    expect(await topicsOf(refused.id)).toEqual(['dossier.submit', 'dossier.refuse'])
+    const asked = await intake({ ...INTAKE, decision: 'supplement', reason: 'Thiếu giấy tờ', missing: ['Giấy chứng sinh'] })
+    expect(asked).toMatchObject({ status: 'awaiting_supplement_intake', code: null })
+    expect((await eventsOf(asked.id))[1]).toMatchObject({ action: 'request_supplement_intake', data: { missing: ['Giấy chứng sinh'] } })
+    expect(await stepsOf(refused.id)).toEqual([])
+    expect((await verifyAllChains(t.db)).firstBreak).toBeUndefined()
+  })
+
+  it('receives an online submission at the desk: the code then, and the handling steps', async () => {
+    clock.set('2026-12-08T02:00:00Z')
+    const { procedureCode, communeCode, applicant, limit } = INTAKE
+    const submitted = await inTransaction(t.db, (trx) => submitOnline(trx, deps, { id: null, name: applicant.fullName, role: 'applicant', agencyId: null }, { procedureCode, communeCode, applicant, limit }))
+    expect(submitted).toMatchObject({ status: 'submitted', code: null, receivingAgencyId: 'ubnd-xa-32002' })
+    const desk = await principal('counter_officer', 'ubnd-xa-32002')
+    const received = await inTransaction(t.db, (trx) => act(trx, deps, desk, submitted.id, { action: 'receive', expectedVersion: submitted.version }))
+    expect(received).toMatchObject({ status: 'received', code: formatDossierCode(desk.agencyCode, clock.now(), 1), currentAgencyId: 'ubnd-xa-32002' })
+    expect((await stepsOf(received.id)).map((x) => [x.seq, x.kind, x.completedAt !== null])).toEqual([
+      [1, 'receive', true],
+      [2, 'handle', false],
+    ])
+    expect(await topicsOf(received.id)).toEqual(['dossier.submit', 'dossier.receive'])
+  })
+
+  it('transfers to another agency (one hand-over) and is withdrawn (every open step closed)', async () => {
+    let d = await intake()
+    d = await inTransaction(t.db, (trx) => act(trx, deps, leader, d.id, { action: 'assign', expectedVersion: d.version, assigneeId: officer.accountId }))
+    d = await inTransaction(t.db, (trx) => act(trx, deps, officer, d.id, { action: 'transfer', expectedVersion: d.version, agencyId: 'so-tu-phap', reason: 'Thuộc thẩm quyền Sở' }))
+    expect(d).toMatchObject({ currentAgencyId: 'so-tu-phap', currentAssigneeId: null })
+    d = await inTransaction(t.db, (trx) => act(trx, deps, counter, d.id, { action: 'withdraw', expectedVersion: d.version }))
+    expect(d.status).toBe('withdrawn')
+    const steps = await stepsOf(d.id)
+    expect(steps.map((x) => [x.kind, x.agencyId, x.completedAt !== null])).toEqual([
+      ['receive', 'ttpvhcc-xa-32002', true],
+      ['handle', 'ubnd-xa-32002', true],
+      ['handle', 'so-tu-phap', true],
+    ])
+    expect(steps[1]!.note).toContain('Chuyển đến')
+    expect(await topicsOf(d.id)).toEqual(['dossier.submit', 'dossier.receive', 'dossier.assign', 'dossier.transfer', 'dossier.withdraw'])
     expect((await verifyAllChains(t.db)).firstBreak).toBeUndefined()
   })
 })

@@ -14,6 +14,7 @@ import {
   findHead,
   findVersion,
   findVersionInForce,
+  findVersionNumberInForce,
   listAgencyLabels,
   listByAgency,
   listFields,
@@ -268,8 +269,7 @@ export async function getProcedure(deps: CatalogDeps, code: string, opts: { vers
 
 /** Finds the version a dossier received at `at` must follow, or undefined. */
 export async function findVersionInForceAt(deps: CatalogDeps, code: string, at: Date): Promise<{ code: string; version: number } | undefined> {
-  const row = await findVersionInForce(deps.db, code, at)
-  return row ? { code: row.code, version: row.version } : undefined
+  return findVersionNumberInForce(deps.db, code, at)
 }
 
 export async function listProcedureVersions(deps: CatalogDeps, code: string) {

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
+import type { UploadSettings } from '../shared/module.js'
 
 /** Environment variables Vì Dân reads, parsed once at boot. Every one has a default. */
 export const Config = z.object({
@@ -24,6 +25,14 @@ export const Config = z.object({
   VIDAN_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
   /** Province the deployment serves (GSO code). Cà Mau is 96. */
   VIDAN_PROVINCE_CODE: z.string().regex(/^\d{2}$/).default('96'),
+  /** Largest uploaded file in megabytes (decimals allowed); larger files are refused while they stream in. */
+  VIDAN_UPLOAD_MAX_FILE_MB: z.coerce.number().positive().max(1024).default(10),
+  /** Most files one dossier may carry (scans and results together). */
+  VIDAN_UPLOAD_MAX_FILES: z.coerce.number().int().min(1).max(1000).default(30),
+  /** Most file megabytes one request may bring: what one upload may hold in memory. */
+  VIDAN_UPLOAD_MAX_REQUEST_MB: z.coerce.number().positive().max(4096).default(50),
+  /** host:port of a clamd daemon that scans every upload; unset: files are recorded as not scanned. */
+  VIDAN_CLAMD_ADDRESS: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port').optional(),
 })
 export type Config = z.infer<typeof Config> & { dataDir: string; cookieSecret: string; publicUrl: string }
 
@@ -55,5 +64,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(c.VIDAN_DATA_DIR),
     cookieSecret: c.VIDAN_COOKIE_SECRET ?? DEMO_COOKIE_SECRET,
     publicUrl: c.VIDAN_PUBLIC_URL ?? `http://localhost:${c.PORT}`,
+  }
+}
+
+const MB = 1024 * 1024
+
+/** The upload limits modules and the multipart parser apply. */
+export function uploadSettings(c: Config): UploadSettings {
+  const clamd = c.VIDAN_CLAMD_ADDRESS ? /^(.+):(\d+)$/.exec(c.VIDAN_CLAMD_ADDRESS) : null
+  return {
+    maxFileBytes: Math.floor(c.VIDAN_UPLOAD_MAX_FILE_MB * MB),
+    maxFilesPerDossier: c.VIDAN_UPLOAD_MAX_FILES,
+    maxRequestBytes: Math.floor(c.VIDAN_UPLOAD_MAX_REQUEST_MB * MB),
+    clamd: clamd ? { host: clamd[1]!, port: Number(clamd[2]), timeoutMs: 30_000 } : undefined,
   }
 }

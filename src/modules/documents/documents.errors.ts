@@ -17,7 +17,7 @@ export interface FileProblem {
   message: string
 }
 
-const mb = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 100) / 100} MB`
+const mb = (bytes: number) => `${(bytes / (1024 * 1024)).toLocaleString('vi-VN', { maximumFractionDigits: 2 })} MB`
 const quoted = (name: string) => `“${name}”`
 
 /** The Vietnamese message of each problem (shown on pages and in the API's error). */
@@ -43,6 +43,13 @@ export class FilesRefusedError extends ValidationError {
   ) {
     const first = problems[0]!
     super(first.code, problems.length === 1 ? first.message : `Có ${problems.length} lỗi ở tệp đính kèm.`, { files: problems, fields: { [field]: problems.map((p) => p.message) } })
+  }
+}
+
+/** The upload's body ended early or could not be read. */
+export class UploadIncompleteError extends ValidationError {
+  constructor() {
+    super('DOCUMENT.UPLOAD_INCOMPLETE', 'Tệp tải lên bị gián đoạn hoặc không đọc được; vui lòng gửi lại.')
   }
 }
 

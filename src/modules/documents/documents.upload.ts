@@ -1,5 +1,5 @@
 import type { MultipartFile } from '@fastify/multipart'
-import { FilesRefusedError, problemMessage } from './documents.errors.js'
+import { FilesRefusedError, problemMessage, UploadIncompleteError } from './documents.errors.js'
 
 /** A file as it arrived, before any check. `bytes` is empty when the file was cut off at a limit. */
 export interface IncomingFile {
@@ -54,6 +54,8 @@ export async function receiveFiles(files: AsyncIterable<MultipartFile>, limits: 
   } catch (e) {
     // The parser stops at its file-count limit (one dossier's worth of files).
     if (hasCode(e, 'FST_FILES_LIMIT')) throw new FilesRefusedError([{ index: null, name: null, code: 'DOCUMENT.TOO_MANY_FILES', message: problemMessage.tooMany(limits.maxFilesPerDossier, 0) }])
+    // A body cut short or garbled (a dropped connection, a broken client) is bad input, not a 500.
+    if (hasCode(e, 'FST_MULTIPART_MALFORMED') || !(e && typeof e === 'object' && 'statusCode' in e)) throw new UploadIncompleteError()
     throw e
   }
   return out

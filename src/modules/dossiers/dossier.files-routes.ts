@@ -39,6 +39,8 @@ const UploadFields = z.object({
 })
 const UploadedDto = z.object({ dossierId: z.string(), version: z.number(), files: z.array(FileDto) })
 const Params = z.object({ id: z.string().uuid() })
+const binary = { schema: z.string().meta({ format: 'binary' }) }
+const FileBody = { description: 'The file, as stored', content: { 'application/pdf': binary, 'image/jpeg': binary, 'image/png': binary } }
 const FileParams = z.object({ id: z.string().uuid(), fileId: z.string().uuid() })
 
 /** Sends a stored file as a download with its own type and name, never sniffed. */
@@ -114,7 +116,7 @@ export function registerDossierFileRoutes(appIn: FastifyInstance, m: ModuleDeps,
         tags: ['dossiers'],
         summary: 'Download one file of a dossier with its media type and name (Content-Disposition: attachment; nosniff; x-content-sha256). Logged as an opening of the dossier.',
         params: FileParams,
-        response: { 403: ErrorDto, 404: ErrorDto },
+        response: { 200: FileBody, 403: ErrorDto, 404: ErrorDto },
       },
       preHandler: staff,
     },

@@ -147,6 +147,12 @@ describe('attaching files through the API', () => {
     // Several problems at once: all reported.
     const mixed = await upload(counter, d.id, { kind: 'scan' }, [{ name: 'a.pdf', bytes: big }, { name: 'b.png', bytes: Buffer.alloc(0) }, { name: 'c.png', bytes: png }])
     expect(mixed.json().error.details.files.map((p: { code: string }) => p.code)).toEqual(['DOCUMENT.TOO_LARGE', 'DOCUMENT.EMPTY'])
+    // A body cut off in the middle of a file: a coded 400, not a 500.
+    const token = (await counter.browser.get('/api/v1/csrf-token')).json().token as string
+    const whole = multipartBody({ kind: 'scan' }, [{ name: 'a.pdf', bytes: pdf }])
+    const cut = await t.app.inject({ method: 'POST', url: `/api/v1/dossiers/${d.id}/files`, payload: whole.payload.subarray(0, whole.payload.length - 200), headers: { cookie: counter.browser.cookieHeader, 'x-csrf-token': token, 'content-type': whole.contentType } })
+    expect(cut.statusCode).toBe(400)
+    expect(cut.json().error.code).toBe('DOCUMENT.UPLOAD_INCOMPLETE')
     expect(await counts()).toEqual(before)
   })
 

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify'
+import type { Selectable } from 'kysely'
 import type { StaffPrincipal } from '../../shared/auth.js'
 import type { Clock } from '../../shared/clock.js'
 import { inTransaction, type Db, type Trx } from '../../shared/database.js'
@@ -16,6 +17,7 @@ import {
   receiveFiles,
   storeBlobs,
   type BlobBody,
+  type DocumentRecord,
   type DocumentsDeps,
   type IncomingFile,
   type PreparedFile,
@@ -24,7 +26,7 @@ import { nextStatus, STATUS_LABELS, type DossierStatus } from './dossier.machine
 import { logAccess } from './dossier.queries.js'
 import { getDossier, getDossierForUpdate, saveTransition, type DossierRow } from './dossier.repo.js'
 import { actorOf, intakeAtCounter, type DossierDeps, type IntakeInput } from './dossier.service.js'
-import type { PersonJson } from './dossier.tables.js'
+import type { DossierFilesTable, PersonJson } from './dossier.tables.js'
 
 // Files of a dossier. Attaching is a change of the dossier: one `attach_file` event (hash-chained,
 // with its outbox row) records who attached which files (names, hashes, kind) in the same
@@ -162,11 +164,13 @@ export async function attachFiles(trx: Trx, deps: FilesDeps, officer: StaffPrinc
     at: now,
     data: { kind, files: docs.map((f) => ({ documentId: f.id, name: f.name, sha256: f.sha256, mediaType: f.mediaType, sizeBytes: f.sizeBytes, legalCopy: f.legalCopy })) },
   })
-  await trx
-    .insertInto('dossierFiles')
-    .values(docs.map((f, position) => ({ dossierId: d.id, documentId: f.id, eventSeq: saved.lastEventSeq, position, attachedBy: actor.id, attachedByName: actor.name, attachedAt: now })))
-    .execute()
-  const views: DossierFileView[] = docs.map((f) => ({
+  const links = docs.map((f, position) => ({ dossierId: d.id, documentId: f.id, eventSeq: saved.lastEventSeq, position, attachedBy: actor.id, attachedByName: actor.name, attachedAt: now }))
+  await trx.insertInto('dossierFiles').values(links).execute()
+  return { dossier: saved, files: docs.map((f, i) => toView(f, links[i]!)) }
+}
+
+function toView(f: DocumentRecord, l: Pick<Selectable<DossierFilesTable>, 'attachedAt' | 'attachedBy' | 'attachedByName' | 'eventSeq'>): DossierFileView {
+  return {
     id: f.id,
     name: f.name,
     kind: f.kind,
@@ -175,11 +179,10 @@ export async function attachFiles(trx: Trx, deps: FilesDeps, officer: StaffPrinc
     sha256: f.sha256,
     legalCopy: f.legalCopy,
     scanStatus: f.scanStatus,
-    attachedAt: now.toISOString(),
-    attachedBy: { id: actor.id, name: actor.name },
-    eventSeq: saved.lastEventSeq,
-  }))
-  return { dossier: saved, files: views }
+    attachedAt: l.attachedAt.toISOString(),
+    attachedBy: { id: l.attachedBy, name: l.attachedByName },
+    eventSeq: l.eventSeq,
+  }
 }
 
 /** Attaches files to an existing dossier, locked for the transaction; a stale `expectedVersion` is a 409. */
@@ -233,22 +236,7 @@ export async function listDossierFiles(db: Db | Trx, dossierId: string, onlyId?:
   const docs = new Map((await findDocuments(db, links.map((l) => l.documentId))).map((f) => [f.id, f]))
   return links.flatMap((l) => {
     const f = docs.get(l.documentId)
-    if (!f) return []
-    return [
-      {
-        id: f.id,
-        name: f.name,
-        kind: f.kind,
-        mediaType: f.mediaType,
-        sizeBytes: f.sizeBytes,
-        sha256: f.sha256,
-        legalCopy: f.legalCopy,
-        scanStatus: f.scanStatus,
-        attachedAt: l.attachedAt.toISOString(),
-        attachedBy: { id: l.attachedBy, name: l.attachedByName },
-        eventSeq: l.eventSeq,
-      },
-    ]
+    return f ? [toView(f, l)] : []
   })
 }
 

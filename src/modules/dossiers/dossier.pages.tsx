@@ -316,17 +316,17 @@ export interface UploadOptions {
 const FILE_KIND_LABEL: Record<string, { vi: string; en: string } | undefined> = KIND_LABELS
 const TYPE_LABEL: Record<string, { label: string } | undefined> = ALLOWED_TYPES
 
-function formatSize(bytes: number): string {
+function formatSize(bytes: number, lang: Lang): string {
+  const n = (x: number) => x.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 })
   if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 102.4) / 10} KB`
-  return `${Math.round(bytes / 104857.6) / 10} MB`
+  return bytes < 1024 * 1024 ? `${n(bytes / 1024)} KB` : `${n(bytes / (1024 * 1024))} MB`
 }
 
 /** The limits under a file input, said once. */
 function UploadHint({ lang, o, id }: { lang: Lang; o: Pick<UploadOptions, 'maxFileBytes' | 'maxFiles'>; id: string }) {
   return (
     <p class="muted" id={id}>
-      {tr(lang, `PDF, JPEG hoặc PNG; tối đa ${formatSize(o.maxFileBytes)} mỗi tệp, ${o.maxFiles} tệp mỗi hồ sơ.`, `PDF, JPEG or PNG; at most ${formatSize(o.maxFileBytes)} per file, ${o.maxFiles} files per dossier.`)}
+      {tr(lang, `PDF, JPEG hoặc PNG; tối đa ${formatSize(o.maxFileBytes, lang)} mỗi tệp, ${o.maxFiles} tệp mỗi hồ sơ.`, `PDF, JPEG or PNG; at most ${formatSize(o.maxFileBytes, lang)} per file, ${o.maxFiles} files per dossier.`)}
     </p>
   )
 }
@@ -361,7 +361,7 @@ function DossierFiles({ lang, csrf, d, files, upload, errors }: { lang: Lang; cs
                     {FILE_KIND_LABEL[f.kind]?.[lang] ?? f.kind}
                     {f.legalCopy ? <div class="muted">{t('Bản điện tử có giá trị pháp lý', 'Legally valid electronic copy')}</div> : null}
                   </td>
-                  <td>{formatSize(f.sizeBytes)}</td>
+                  <td>{formatSize(f.sizeBytes, lang)}</td>
                   <td>{TYPE_LABEL[f.mediaType]?.label ?? f.mediaType}</td>
                   <td>{f.attachedBy.name}</td>
                   <td>{when(f.attachedAt)}</td>

@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type'
 import { foldVietnamese } from '../../shared/text.js'
 
 /** What a stored file is: a paper digitised at the counter, a result of the dossier, or a citizen's own upload. */
@@ -34,6 +33,8 @@ export const ACCEPT_ATTRIBUTE = [...Object.keys(ALLOWED_TYPES), ...Object.values
  * type the client claimed; undefined when the content is not recognised.
  */
 export async function detectMediaType(bytes: Uint8Array): Promise<string | undefined> {
+  // Loaded on first use, out of the server's start-up path.
+  const { fileTypeFromBuffer } = await import('file-type')
   return (await fileTypeFromBuffer(bytes))?.mime
 }
 

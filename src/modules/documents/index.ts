@@ -20,7 +20,7 @@ export {
 /** Reads a multipart upload's files within the limits, streaming. */
 export { receiveFiles, type IncomingFile, type ReceiveLimits } from './documents.upload.js'
 /** The coded upload errors. */
-export { FilesRefusedError, ScannerUnavailableError, DocumentNotFoundError, type FileProblem, type FileProblemCode } from './documents.errors.js'
+export { FilesRefusedError, ScannerUnavailableError, DocumentNotFoundError, UploadIncompleteError, problemMessage, type FileProblem, type FileProblemCode } from './documents.errors.js'
 /** Accepted types, kinds, safe file names and download headers. */
 export { ACCEPT_ATTRIBUTE, ALLOWED_TYPES, DOCUMENT_KINDS, KIND_LABELS, contentDisposition, sanitizeFileName, type AllowedMediaType, type DocumentKind } from './documents.rules.js'
 /** The virus-scanner hook and its adapters. */

@@ -13,6 +13,7 @@ import {
   findDocuments,
   KIND_LABELS,
   prepareFiles,
+  problemMessage,
   readDocument,
   receiveFiles,
   storeBlobs,
@@ -142,12 +143,12 @@ export async function prepareDossierFiles(deps: FilesDeps, dossierId: string | n
  */
 export async function attachFiles(trx: Trx, deps: FilesDeps, officer: StaffPrincipal, d: DossierRow, kind: OfficerFileKind, files: PreparedFile[], opts: { legalCopy?: boolean | undefined } = {}) {
   authorizeAttach(officer, d, kind)
-  if (!files.length) throw new FilesRefusedError([{ index: null, name: null, code: 'DOCUMENT.NO_FILE', message: 'Chưa chọn tệp nào để tải lên.' }])
+  if (!files.length) throw new FilesRefusedError([{ index: null, name: null, code: 'DOCUMENT.NO_FILE', message: problemMessage.noFile() }])
   // Counted again under the dossier's lock: two uploads at once cannot both pass the limit.
   const existing = await countFiles(trx, d.id)
   const max = deps.documents.limits.maxFilesPerDossier
   if (existing + files.length > max) {
-    throw new FilesRefusedError([{ index: null, name: null, code: 'DOCUMENT.TOO_MANY_FILES', message: `Mỗi hồ sơ có tối đa ${max} tệp đính kèm (hồ sơ đã có ${existing} tệp).` }])
+    throw new FilesRefusedError([{ index: null, name: null, code: 'DOCUMENT.TOO_MANY_FILES', message: problemMessage.tooMany(max, existing) }])
   }
   const actor = actorOf(officer)
   // The documents belong to the dossier's owner (or applicant): their document store (B §7.2).

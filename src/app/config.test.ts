@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfig, uploadSettings } from './config.js'
 
 describe('configuration', () => {
   it('runs with no configuration at all: embedded database, demo mode, port 3000 on loopback', () => {
@@ -46,5 +46,12 @@ describe('configuration', () => {
       expect((e as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['VIDAN_OIDC_CLIENT_ID', 'VIDAN_OIDC_CLIENT_SECRET', 'VIDAN_OIDC_ISSUER', 'VIDAN_OIDC_REDIRECT_URL'])
     }
     expect(() => loadConfig({ ...prod, VIDAN_OIDC_CLIENT_ID: 'camau' })).toThrow(/VIDAN_OIDC_ISSUER/)
+  })
+
+  it('turns the upload limits into bytes, with defaults and an optional clamd address', () => {
+    expect(uploadSettings(loadConfig({}))).toEqual({ maxFileBytes: 10 * 1024 * 1024, maxFilesPerDossier: 30, maxRequestBytes: 50 * 1024 * 1024, clamd: undefined })
+    const c = uploadSettings(loadConfig({ VIDAN_UPLOAD_MAX_FILE_MB: '0.5', VIDAN_UPLOAD_MAX_FILES: '3', VIDAN_CLAMD_ADDRESS: 'clamav.local:3310' }))
+    expect(c).toMatchObject({ maxFileBytes: 524288, maxFilesPerDossier: 3, clamd: { host: 'clamav.local', port: 3310 } })
+    expect(() => loadConfig({ VIDAN_CLAMD_ADDRESS: 'tcp://x', VIDAN_UPLOAD_MAX_FILES: '0' })).toThrow(/VIDAN_CLAMD_ADDRESS[\s\S]*VIDAN_UPLOAD_MAX_FILES|VIDAN_UPLOAD_MAX_FILES[\s\S]*VIDAN_CLAMD_ADDRESS/)
   })
 })

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import path from 'node:path'
 import { z } from 'zod'
+import type { UploadSettings } from '../shared/module.js'
 
 /** Environment variables Vì Dân reads, parsed once at boot. Every one has a default. */
 export const Config = z.object({
@@ -32,6 +33,14 @@ export const Config = z.object({
   /** The callback registered at the provider; defaults to $VIDAN_PUBLIC_URL/dang-nhap/cong-dan/callback. */
   VIDAN_OIDC_REDIRECT_URL: z.string().url().optional(),
   VIDAN_OIDC_SCOPE: z.string().regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, 'space-separated scopes').default('openid profile phone address vneid'),
+  /** Largest uploaded file in megabytes (decimals allowed); larger files are refused while they stream in. */
+  VIDAN_UPLOAD_MAX_FILE_MB: z.coerce.number().positive().max(1024).default(10),
+  /** Most files one dossier may carry (scans and results together). */
+  VIDAN_UPLOAD_MAX_FILES: z.coerce.number().int().min(1).max(1000).default(30),
+  /** Most file megabytes one request may bring: what one upload may hold in memory. */
+  VIDAN_UPLOAD_MAX_REQUEST_MB: z.coerce.number().positive().max(4096).default(50),
+  /** host:port of a clamd daemon that scans every upload; unset: files are recorded as not scanned. */
+  VIDAN_CLAMD_ADDRESS: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port').optional(),
 })
 export interface CitizenLoginConfig {
   issuer: string
@@ -114,4 +123,17 @@ function citizenLoginConfig(c: z.infer<typeof Config>, publicUrl: string): { cit
   }
   if (problems.length || !clientId || !clientSecret) throw new ConfigError(problems)
   return { citizenLogin: { issuer: c.VIDAN_OIDC_ISSUER, clientId, clientSecret, redirectUrl, scope }, demoIdp: false }
+}
+
+const MB = 1024 * 1024
+
+/** The upload limits modules and the multipart parser apply. */
+export function uploadSettings(c: Config): UploadSettings {
+  const clamd = c.VIDAN_CLAMD_ADDRESS ? /^(.+):(\d+)$/.exec(c.VIDAN_CLAMD_ADDRESS) : null
+  return {
+    maxFileBytes: Math.floor(c.VIDAN_UPLOAD_MAX_FILE_MB * MB),
+    maxFilesPerDossier: c.VIDAN_UPLOAD_MAX_FILES,
+    maxRequestBytes: Math.floor(c.VIDAN_UPLOAD_MAX_REQUEST_MB * MB),
+    clamd: clamd ? { host: clamd[1]!, port: Number(clamd[2]), timeoutMs: 30_000 } : undefined,
+  }
 }

@@ -4,7 +4,7 @@ import type { Db } from '../shared/database.js'
 import type { Job } from '../shared/module.js'
 import { createStaffAuth, type IdentitySettings } from '../modules/identity/index.js'
 import { buildApp } from './build-app.js'
-import { DEMO_IDP_PATH, type Config } from './config.js'
+import { DEMO_IDP_PATH, uploadSettings, type Config } from './config.js'
 import { registerHome } from './home.js'
 import { allModules } from './modules.js'
 import { registerDemoIdp } from '../sim/demo-idp/index.js'
@@ -23,7 +23,7 @@ export function identitySettings(config: Config): IdentitySettings {
 export function collectJobs(opts: { config: Config; db: Db; clock: Clock }): Job[] {
   const settings = identitySettings(opts.config)
   const auth = createStaffAuth({ db: opts.db, clock: opts.clock }, settings)
-  const deps = { db: opts.db, clock: opts.clock, guards: auth.guards, provinceCode: opts.config.VIDAN_PROVINCE_CODE, mode: opts.config.VIDAN_MODE, publicUrl: opts.config.publicUrl }
+  const deps = { db: opts.db, clock: opts.clock, guards: auth.guards, provinceCode: opts.config.VIDAN_PROVINCE_CODE, mode: opts.config.VIDAN_MODE, publicUrl: opts.config.publicUrl, uploads: uploadSettings(opts.config) }
   return allModules({ identity: settings, secureCookies: false }).flatMap((m) => m.jobs?.(deps) ?? [])
 }
 

@@ -80,6 +80,7 @@ const ROLES: Record<DossierAction, readonly (StaffRole | 'system')[]> = {
   mark_at_risk: ['system'],
   mark_late: ['system'],
   recompute_due: ['system'],
+  attach_file: [], // not through act(): dossier.files.ts checks who may attach which kind
 }
 
 /** The agency whose staff may act: the receiving side for intake and return, else the current handler's. */
@@ -555,6 +556,8 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal, 
     case 'approve_apology':
     case 'return_apology':
       return decideApology(trx, deps, d, actor, input.action, input.apologyId, reason, now)
+    case 'attach_file':
+      throw new ValidationError('DOSSIER.USE_FILES_ENDPOINT', 'Tệp được đính kèm qua POST /api/v1/dossiers/{id}/files.')
     case 'submit':
     case 'mark_at_risk':
     case 'mark_late':

@@ -276,7 +276,8 @@ export function editFromForm(s: EditFormState, cur: ProcedureDto, agencyLabels: 
   s.agencies.forEach((a, i) => {
     if (!a.ref) return err(`agencies.${i}.ref`, t('Chọn cơ quan.', 'Choose an agency.'))
     if (a.role !== 'competent' && a.role !== 'receiving') return err(`agencies.${i}.role`, t('Chọn vai trò.', 'Choose a role.'))
-    const label = agencyLabels.get(a.ref) ?? cur.agencies.find((x) => x.ref === a.ref)?.name ?? a.ref
+    // An agency kept keeps the name published with the procedure; a new one takes the organisation's name.
+    const label = cur.agencies.find((x) => x.ref === a.ref)?.label ?? agencyLabels.get(a.ref) ?? a.ref
     agencies.push({ ref: a.ref, role: a.role, label })
   })
 
@@ -293,6 +294,9 @@ export function editFromForm(s: EditFormState, cur: ProcedureDto, agencyLabels: 
       time = { kind, value: v, original: `${String(v).replace('.', ',')} ${TIME_WORDS[kind]}` }
     } else if (f.kind === 'same_day') time = { kind: 'same_day', original: 'Trong ngày' }
     else if (f.kind === 'unparsed') {
+      // A text kept as published (even empty) stays as it was; a new one must say something.
+      const kept = previous.find((p) => p.kind === 'unparsed' && p.original.trim() === text(f.text))
+      if (kept) return kept
       if (!text(f.text)) {
         err(`${key}timeText`, t('Ghi thời hạn bằng lời khi không chọn đơn vị.', 'Write the time limit out when no unit is chosen.'))
         return undefined
@@ -319,6 +323,8 @@ export function editFromForm(s: EditFormState, cur: ProcedureDto, agencyLabels: 
     } else if (f.kind === 'free') fee = { kind: 'free', original: 'Miễn phí', note }
     else if (f.kind === 'council') fee = { kind: 'council', original: 'Do Hội đồng nhân dân tỉnh quyết định', note }
     else if (f.kind === 'unparsed') {
+      const kept = previous.find((p) => p.kind === 'unparsed' && p.original.trim() === text(f.text))
+      if (kept) return { ...kept, note }
       if (!text(f.text)) {
         err(`${key}feeText`, t('Ghi mức phí bằng lời khi không chọn loại.', 'Write the fee out when no kind is chosen.'))
         return undefined

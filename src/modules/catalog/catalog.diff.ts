@@ -94,14 +94,15 @@ const SPECS: Spec[] = [
   ),
 ]
 
-/** Above this many edits a word diff is not readable anyway: show old and new whole. */
-const MAX_EDIT = 4000
+/** Above this many edits (or this long to compute) a word diff is not readable anyway: show old and new whole. */
+const MAX_EDIT = 1000
+const MAX_MS = 200
 
 const asParts = (changes: ChangeObject<string>[]): Part[] => changes.map((c) => ({ value: c.value, added: c.added, removed: c.removed }))
 
 /** Words of `a` and `b`, each kept, removed or added; undefined when the texts differ too much to read as a diff. */
 export function wordDiff(a: string, b: string): Part[] | undefined {
-  const changes = diffWords(a, b, { maxEditLength: MAX_EDIT })
+  const changes = diffWords(a, b, { maxEditLength: MAX_EDIT, timeout: MAX_MS })
   return changes ? asParts(changes) : undefined
 }
 

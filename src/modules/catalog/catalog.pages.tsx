@@ -418,7 +418,8 @@ export interface VersionLine {
   changeNote: string | null
 }
 
-function VersionsSection({ lang, proc, versions }: { lang: Lang; proc: ProcedureDto; versions: VersionLine[] }) {
+/** The versions, each a link but the one shown (`shown` undefined: every one is a link). */
+function VersionsSection({ lang, proc, versions, shown }: { lang: Lang; proc: ProcedureDto; versions: VersionLine[]; shown: number | undefined }) {
   const t = tt(lang)
   const c = proc.content
   return (
@@ -427,7 +428,7 @@ function VersionsSection({ lang, proc, versions }: { lang: Lang; proc: Procedure
       <ul>
         {versions.map((v) => (
           <li>
-            {v.version === proc.version ? (
+            {v.version === shown ? (
               <strong>{t(`Phiên bản ${v.version}`, `Version ${v.version}`)}</strong>
             ) : (
               <a href={`/thu-tuc/${proc.code}?phien-ban=${v.version}`}>{t(`Phiên bản ${v.version}`, `Version ${v.version}`)}</a>
@@ -488,7 +489,7 @@ function UnpublishedProcedurePage(p: { lang: Lang; proc: ProcedureDto; versions:
         {t('Nội dung đã công bố trước đây vẫn xem được theo từng phiên bản dưới đây. ', 'What was published before stays readable, version by version, below. ')}
         <a href="/thu-tuc">{t('Tìm thủ tục khác', 'Find another procedure')}</a>
       </p>
-      <VersionsSection lang={p.lang} proc={proc} versions={p.versions} />
+      <VersionsSection lang={p.lang} proc={proc} versions={p.versions} shown={undefined} />
     </article>
   )
 }
@@ -615,7 +616,7 @@ export function ProcedurePage(p: { lang: Lang; proc: ProcedureDto; versions: Ver
           </p>
         </section>
       ) : null}
-      <VersionsSection lang={p.lang} proc={proc} versions={p.versions} />
+      <VersionsSection lang={p.lang} proc={proc} versions={p.versions} shown={proc.version} />
     </article>
   )
 }

@@ -168,7 +168,15 @@ export const SearchResultDto = z.object({
 export type SearchResultDto = z.infer<typeof SearchResultDto>
 export type FacetValue = z.infer<typeof FacetValue>
 
-export const AgencyDto = z.object({ ref: z.string(), role: z.enum(['competent', 'receiving']), name: z.string(), knownToOrg: z.boolean() })
+export const AgencyDto = z.object({
+  ref: z.string(),
+  role: z.enum(['competent', 'receiving']),
+  /** The organisation's name for the agency, else the label published with the procedure. */
+  name: z.string(),
+  /** The agency's name as published with this version. */
+  label: z.string(),
+  knownToOrg: z.boolean(),
+})
 
 export const ProcedureDto = z.object({
   code: z.string(),

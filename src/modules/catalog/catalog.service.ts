@@ -235,7 +235,7 @@ async function toDto(db: Db, row: VersionRow, head: { currentVersion: number; un
     ...plain,
     version: row.version,
     latestVersion: head.currentVersion,
-    agencies: d.agencies.map((a) => ({ ref: a.ref, role: a.role, name: known.get(a.ref) ?? a.label, knownToOrg: isRule(a.ref) || known.has(a.ref) })),
+    agencies: d.agencies.map((a) => ({ ref: a.ref, role: a.role, name: known.get(a.ref) ?? a.label, label: a.label, knownToOrg: isRule(a.ref) || known.has(a.ref) })),
     publishedAt: row.publishedAt.toISOString(),
     duePublishBy: row.duePublishBy?.toISOString() ?? null,
     source: row.source,

@@ -568,6 +568,10 @@ export function AdminProcedurePage(p: {
       <form method="post" action={adminHref(proc.code)} aria-labelledby="h-edit" noValidate>
         <CsrfField token={p.csrf} />
         <input type="hidden" name="expectedVersion" value={s.expectedVersion} />
+        {/* The first submit button is the one Enter presses: save, never "add a row". */}
+        <button type="submit" name="_action" value="save" class="default-submit" tabIndex={-1} aria-hidden="true">
+          {t('Lưu', 'Save')}
+        </button>
         <fieldset>
           <legend>{t('Thông tin chung', 'General')}</legend>
           <TextArea name="name" label={t('Tên thủ tục', 'Name')} value={s.name} errors={errors} rows={2} maxLength={1200} required />
@@ -675,6 +679,21 @@ function Parts({ parts }: { parts: NonNullable<FieldChangeDto['parts']> }) {
   )
 }
 
+type DiffLine = NonNullable<FieldChangeDto['lines']>[number]
+
+/** Unchanged lines more than one line away from a change fold into a count. */
+function foldSame(lines: DiffLine[]): (DiffLine | { op: 'folded'; n: number })[] {
+  const near = (i: number) => [i - 1, i, i + 1].some((k) => lines[k] !== undefined && lines[k].op !== 'same')
+  const out: (DiffLine | { op: 'folded'; n: number })[] = []
+  lines.forEach((l, i) => {
+    if (l.op !== 'same' || near(i)) return void out.push(l)
+    const last = out[out.length - 1]
+    if (last?.op === 'folded') last.n++
+    else out.push({ op: 'folded', n: 1 })
+  })
+  return out
+}
+
 /** One field's change: before and after, the changed words marked, or the changed lines of a list. */
 function ChangeView({ lang, c }: { lang: Lang; c: FieldChangeDto }) {
   const t = tt(lang)
@@ -684,8 +703,10 @@ function ChangeView({ lang, c }: { lang: Lang; c: FieldChangeDto }) {
       <h3>{c.label}</h3>
       {c.lines ? (
         <ul class="diff-lines">
-          {c.lines.map((l) =>
-            l.op === 'same' ? (
+          {foldSame(c.lines).map((l) =>
+            l.op === 'folded' ? (
+              <li class="same">{t(`… ${l.n} dòng không đổi`, `… ${l.n} unchanged lines`)}</li>
+            ) : l.op === 'same' ? (
               <li class="same">{l.text}</li>
             ) : l.op === 'added' ? (
               <li class="added">

@@ -157,6 +157,10 @@ describe('editing creates a version; the previous one stays readable (acceptance
     expect(history.body).toMatch(/<ins>[^<]*mẫu mới/)
     expect(history.body).toContain(`Sửa trên hệ thống: Cán bộ thử admin (${admin.username})`)
     expect(history.body).toContain('Áp dụng mẫu tờ khai mới')
+    expect(history.body).toMatch(/… \d+ dòng không đổi/)
+    const en = await admin.browser.get(`/admin/thu-tuc/${MARRIAGE}/lich-su`, { cookie: `${admin.browser.cookieHeader}; lang=en` })
+    expect(en.body).toContain('Changes from version 1 to version 2')
+    expect(en.body).toContain('<html lang="en">')
     expect((await admin.browser.get(`/admin/thu-tuc/${MARRIAGE}/lich-su?tu=1&den=9`)).statusCode).toBe(400)
   })
 

@@ -124,6 +124,26 @@ function StatusText({ lang, inProvince, unpublishedAt }: { lang: Lang; inProvinc
   return inProvince ? <span>{t('Đang công bố', 'Published')}</span> : <span class="muted">{t('Không áp dụng tại tỉnh', 'Not applied in the province')}</span>
 }
 
+/** Links to the first, previous, current, next and last pages. */
+function Pager({ lang, page, pages, href }: { lang: Lang; page: number; pages: number; href: (n: number) => string }) {
+  const t = tt(lang)
+  if (pages <= 1) return null
+  const around = [...new Set([1, page - 1, page, page + 1, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b)
+  return (
+    <nav aria-label={t('Phân trang', 'Pages')} class="pager">
+      <ul>
+        {around.map((n) => (
+          <li>
+            <a href={href(n)} aria-current={n === page ? 'page' : undefined}>
+              {t(`Trang ${n}`, `Page ${n}`)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}
+
 // ---- list ------------------------------------------------------------------------------------
 
 export interface AdminListItem {
@@ -218,22 +238,7 @@ export function AdminCatalogListPage(p: { lang: Lang; q: string | undefined; sta
       ) : (
         <p>{t('Không có thủ tục nào phù hợp.', 'No procedure matches.')}</p>
       )}
-      {pages > 1 ? (
-        <nav aria-label={t('Phân trang', 'Pages')} class="pager">
-          <ul>
-            {[...new Set([1, p.page - 1, p.page, p.page + 1, pages])]
-              .filter((n) => n >= 1 && n <= pages)
-              .sort((a, b) => a - b)
-              .map((n) => (
-                <li>
-                  <a href={listHref({ q: p.q, status: p.status, page: n })} aria-current={n === p.page ? 'page' : undefined}>
-                    {t(`Trang ${n}`, `Page ${n}`)}
-                  </a>
-                </li>
-              ))}
-          </ul>
-        </nav>
-      ) : null}
+      <Pager lang={p.lang} page={p.page} pages={pages} href={(n) => listHref({ q: p.q, status: p.status, page: n })} />
     </section>
   )
 }
@@ -296,17 +301,51 @@ export interface AgencyOption {
   name: string
 }
 
+/**
+ * A list of rows, each its own fieldset with a "remove" checkbox, and a button that adds one
+ * (a submit that re-renders the form without saving).
+ */
+function RowList<R>(p: {
+  legend: string
+  list: string
+  rows: R[]
+  rowLegend: (i: number) => string
+  removeLabel: string
+  addLabel: string
+  errors: FieldErrors
+  render: (row: R, i: number) => ComponentChildren
+}) {
+  return (
+    <fieldset>
+      <legend>{p.legend}</legend>
+      <ErrorText name={p.list} errors={p.errors} />
+      {p.rows.map((r, i) => (
+        <fieldset class="row">
+          <legend>{p.rowLegend(i)}</legend>
+          {p.render(r, i)}
+          <RemoveBox name={`${p.list}.${i}.remove`} label={p.removeLabel} />
+        </fieldset>
+      ))}
+      <AddButton action={`add:${p.list}`}>{p.addLabel}</AddButton>
+    </fieldset>
+  )
+}
+
 function AgencyRows({ lang, s, errors, options }: { lang: Lang; s: EditFormState; errors: FieldErrors; options: AgencyOption[] }) {
   const t = tt(lang)
   const known = new Set(options.map((o) => o.ref))
   const rules = Object.keys(RULE_LABELS)
   return (
-    <fieldset>
-      <legend>{t('Cơ quan giải quyết và nơi tiếp nhận', 'Deciding and receiving agencies')}</legend>
-      <ErrorText name="agencies" errors={errors} />
-      {s.agencies.map((a, i) => (
-        <fieldset class="row">
-          <legend>{t(`Cơ quan ${i + 1}`, `Agency ${i + 1}`)}</legend>
+    <RowList
+      legend={t('Cơ quan giải quyết và nơi tiếp nhận', 'Deciding and receiving agencies')}
+      list="agencies"
+      rows={s.agencies}
+      rowLegend={(i) => t(`Cơ quan ${i + 1}`, `Agency ${i + 1}`)}
+      removeLabel={t('Xóa cơ quan này', 'Remove this agency')}
+      addLabel={t('Thêm cơ quan', 'Add an agency')}
+      errors={errors}
+      render={(a, i) => (
+        <>
           <Select name={`agencies.${i}.ref`} label={t('Cơ quan', 'Agency')} value={a.ref} errors={errors} options={[['', t('— Chọn cơ quan —', '— Choose an agency —')]]}>
             {a.ref && !known.has(a.ref) && !rules.includes(a.ref) ? (
               <option value={a.ref} selected>
@@ -338,22 +377,25 @@ function AgencyRows({ lang, s, errors, options }: { lang: Lang; s: EditFormState
               ['receiving', t('Tiếp nhận hồ sơ', 'Receives dossiers')],
             ]}
           />
-          <RemoveBox name={`agencies.${i}.remove`} label={t('Xóa cơ quan này', 'Remove this agency')} />
-        </fieldset>
-      ))}
-      <AddButton action="add:agencies">{t('Thêm cơ quan', 'Add an agency')}</AddButton>
-    </fieldset>
+        </>
+      )}
+    />
   )
 }
 
 function ChannelRows({ lang, s, errors }: { lang: Lang; s: EditFormState; errors: FieldErrors }) {
   const t = tt(lang)
   return (
-    <fieldset>
-      <legend>{t('Thời hạn giải quyết và phí, lệ phí theo hình thức nộp', 'Time limit and fees per channel')}</legend>
-      {s.channels.map((r, i) => (
-        <fieldset class="row">
-          <legend>{t(`Dòng ${i + 1}`, `Row ${i + 1}`)}</legend>
+    <RowList
+      legend={t('Thời hạn giải quyết và phí, lệ phí theo hình thức nộp', 'Time limit and fees per channel')}
+      list="channels"
+      rows={s.channels}
+      rowLegend={(i) => t(`Dòng ${i + 1}`, `Row ${i + 1}`)}
+      removeLabel={t('Xóa dòng này', 'Remove this row')}
+      addLabel={t('Thêm dòng thời hạn, phí', 'Add a time and fee row')}
+      errors={errors}
+      render={(r, i) => (
+        <>
           <Select
             name={`channels.${i}.channel`}
             label={t('Hình thức nộp', 'Channel')}
@@ -364,22 +406,25 @@ function ChannelRows({ lang, s, errors }: { lang: Lang; s: EditFormState; errors
           <TimeInputs lang={lang} prefix={`channels.${i}.`} v={r.time} errors={errors} />
           <FeeInputs lang={lang} prefix={`channels.${i}.`} v={r.fee} errors={errors} />
           <TextField name={`channels.${i}.description`} label={t('Mô tả (trường hợp áp dụng)', 'Description (when it applies)')} value={r.description} errors={errors} maxLength={4000} />
-          <RemoveBox name={`channels.${i}.remove`} label={t('Xóa dòng này', 'Remove this row')} />
-        </fieldset>
-      ))}
-      <AddButton action="add:channels">{t('Thêm dòng thời hạn, phí', 'Add a time and fee row')}</AddButton>
-    </fieldset>
+        </>
+      )}
+    />
   )
 }
 
 function CaseRows({ lang, s, errors }: { lang: Lang; s: EditFormState; errors: FieldErrors }) {
   const t = tt(lang)
   return (
-    <fieldset>
-      <legend>{t('Thành phần hồ sơ theo trường hợp', 'Documents per case')}</legend>
-      {s.cases.map((c, i) => (
-        <fieldset class="row">
-          <legend>{t(`Trường hợp ${i + 1}`, `Case ${i + 1}`)}</legend>
+    <RowList
+      legend={t('Thành phần hồ sơ theo trường hợp', 'Documents per case')}
+      list="cases"
+      rows={s.cases}
+      rowLegend={(i) => t(`Trường hợp ${i + 1}`, `Case ${i + 1}`)}
+      removeLabel={t('Xóa cả trường hợp này', 'Remove this whole case')}
+      addLabel={t('Thêm trường hợp', 'Add a case')}
+      errors={errors}
+      render={(c, i) => (
+        <>
           <TextField name={`cases.${i}.name`} label={t('Tên trường hợp (để trống nếu chỉ có một)', 'Case name (blank if there is only one)')} value={c.name} errors={errors} maxLength={1000} />
           {c.documents.map((d, k) => {
             const p = `cases.${i}.documents.${k}.`
@@ -402,30 +447,31 @@ function CaseRows({ lang, s, errors }: { lang: Lang; s: EditFormState; errors: F
             )
           })}
           <AddButton action={`add:documents:${i}`}>{t(`Thêm giấy tờ vào trường hợp ${i + 1}`, `Add a document to case ${i + 1}`)}</AddButton>
-          <RemoveBox name={`cases.${i}.remove`} label={t('Xóa cả trường hợp này', 'Remove this whole case')} />
-        </fieldset>
-      ))}
-      <AddButton action="add:cases">{t('Thêm trường hợp', 'Add a case')}</AddButton>
-    </fieldset>
+        </>
+      )}
+    />
   )
 }
 
 function LegalRows({ lang, s, errors }: { lang: Lang; s: EditFormState; errors: FieldErrors }) {
   const t = tt(lang)
   return (
-    <fieldset>
-      <legend>{t('Căn cứ pháp lý', 'Legal basis')}</legend>
-      {s.legalBases.map((b, i) => (
-        <fieldset class="row">
-          <legend>{t(`Văn bản ${i + 1}`, `Text ${i + 1}`)}</legend>
+    <RowList
+      legend={t('Căn cứ pháp lý', 'Legal basis')}
+      list="legalBases"
+      rows={s.legalBases}
+      rowLegend={(i) => t(`Văn bản ${i + 1}`, `Text ${i + 1}`)}
+      removeLabel={t('Xóa văn bản này', 'Remove this text')}
+      addLabel={t('Thêm căn cứ pháp lý', 'Add a legal basis')}
+      errors={errors}
+      render={(b, i) => (
+        <>
           <TextField name={`legalBases.${i}.code`} label={t('Số hiệu', 'Number')} value={b.code} errors={errors} maxLength={100} />
           <TextArea name={`legalBases.${i}.title`} label={t('Tên văn bản', 'Title')} value={b.title} errors={errors} rows={2} maxLength={2000} />
           <TextField name={`legalBases.${i}.effectiveFrom`} type="date" label={t('Hiệu lực từ ngày', 'In force from')} value={b.effectiveFrom} errors={errors} />
-          <RemoveBox name={`legalBases.${i}.remove`} label={t('Xóa văn bản này', 'Remove this text')} />
-        </fieldset>
-      ))}
-      <AddButton action="add:legalBases">{t('Thêm căn cứ pháp lý', 'Add a legal basis')}</AddButton>
-    </fieldset>
+        </>
+      )}
+    />
   )
 }
 
@@ -902,22 +948,7 @@ export function AdminAuditPage(p: { lang: Lang; items: AuditEntryDto[]; total: n
       </p>
       <p>{t(`${p.total} thay đổi, mới nhất trước.`, `${p.total} changes, newest first.`)}</p>
       <AuditTable lang={p.lang} items={p.items} withCode />
-      {pages > 1 ? (
-        <nav aria-label={t('Phân trang', 'Pages')} class="pager">
-          <ul>
-            {[...new Set([1, p.page - 1, p.page, p.page + 1, pages])]
-              .filter((n) => n >= 1 && n <= pages)
-              .sort((a, b) => a - b)
-              .map((n) => (
-                <li>
-                  <a href={`/admin/thu-tuc/nhat-ky${n > 1 ? `?trang=${n}` : ''}`} aria-current={n === p.page ? 'page' : undefined}>
-                    {t(`Trang ${n}`, `Page ${n}`)}
-                  </a>
-                </li>
-              ))}
-          </ul>
-        </nav>
-      ) : null}
+      <Pager lang={p.lang} page={p.page} pages={pages} href={(n) => `/admin/thu-tuc/nhat-ky${n > 1 ? `?trang=${n}` : ''}`} />
     </section>
   )
 }

@@ -1,20 +1,11 @@
-import { sql } from 'kysely'
+import { sql, type Insertable } from 'kysely'
 import type { Db, Trx } from '../../shared/database.js'
-import type { CatalogAuditAction } from './catalog.tables.js'
+import type { CatalogAuditAction, CatalogAuditTable } from './catalog.tables.js'
 import './catalog.tables.js'
 
 type Conn = Db | Trx
 
-export interface NewAuditRow {
-  at: Date
-  action: CatalogAuditAction
-  code: string | null
-  version: number | null
-  actorId: string | null
-  actorName: string | null
-  reason: string | null
-  details: Record<string, unknown>
-}
+export type NewAuditRow = Omit<Insertable<CatalogAuditTable>, 'id' | 'details'> & { details: Record<string, unknown> }
 
 /** Appends one row to the catalogue's audit; call inside the transaction of the change. */
 export async function insertAudit(trx: Trx, row: NewAuditRow): Promise<void> {

@@ -1,21 +1,11 @@
 import { diffArrays, diffWords, type ChangeObject } from 'diff'
 import { formatVnDateTime, tr, type Lang } from '../../shared/i18n.js'
 import { channelLabel, feeText, levelLabel, onlineLabel, RULE_LABELS, subjectLabel, timeText } from './catalog.labels.js'
-import type { FieldChangeDto, Level, OnlineLevel, ProcedureContent, Subject } from './catalog.schemas.js'
+import type { FieldChangeDto, ProcedureContent, ProcedureDto } from './catalog.schemas.js'
 
 /** What a version says, as far as a reader compares two of them (a ProcedureDto fits). */
-export interface DiffSide {
-  name: string
-  field: string
-  levels: Level[]
-  subjects: Subject[]
-  inProvince: boolean
-  onlineLevel: OnlineLevel | null
-  partialReason: string | null
-  partialLegalBasis: string | null
+export type DiffSide = Pick<ProcedureDto, 'name' | 'field' | 'levels' | 'subjects' | 'inProvince' | 'onlineLevel' | 'partialReason' | 'partialLegalBasis' | 'duePublishBy' | 'content'> & {
   agencies: { ref: string; role: 'competent' | 'receiving'; name: string }[]
-  duePublishBy: string | null
-  content: ProcedureContent
 }
 
 type Part = { value: string; added: boolean; removed: boolean }

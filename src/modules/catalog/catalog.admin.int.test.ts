@@ -120,7 +120,10 @@ describe('editing creates a version; the previous one stays readable (acceptance
     const v1 = (await b.get(`/api/v1/procedures/${MARRIAGE}`)).json()
     expect(v1.version).toBe(1)
     const firstDoc: string = v1.content.cases[0].documents[0].name
-    const cases = [{ name: null, documents: [{ name: 'Tờ khai đăng ký kết hôn (mẫu mới)', originals: 1, copies: 0, templates: ['TK kết hôn'] }, ...v1.content.cases[0].documents.slice(1)] }]
+    const cases = [
+      { name: v1.content.cases[0].name, documents: [{ name: 'Tờ khai đăng ký kết hôn (mẫu mới)', originals: 1, copies: 0, templates: ['TK kết hôn'] }, ...v1.content.cases[0].documents.slice(1)] },
+      ...v1.content.cases.slice(1),
+    ]
     const channels = [{ channel: 'in_person', time: { kind: 'working_days', value: 1, original: '1 ngày làm việc' }, fee: { kind: 'amount', amountVnd: 30000, original: '30.000 đồng', note: null }, description: null }]
     const r = await admin.browser.api('POST', `/api/v1/procedures/${MARRIAGE}/versions`, { expectedVersion: 1, changeNote: 'Áp dụng mẫu tờ khai mới', cases, channels, levels: ['commune', 'province'] })
     expect(r.statusCode, r.body).toBe(201)

@@ -99,7 +99,7 @@ const VERSION_COLUMNS = [
 ] as const
 
 export async function findHead(db: Conn, code: string) {
-  return db.selectFrom('catalogProcedures').select(['code', 'currentVersion', 'inProvince', 'unpublishedAt']).where('code', '=', code).executeTakeFirst()
+  return db.selectFrom('catalogProcedures').select(['code', 'currentVersion', 'inProvince', 'unpublishedAt', 'unpublishedReason']).where('code', '=', code).executeTakeFirst()
 }
 
 export async function findVersion(db: Conn, code: string, version: number): Promise<VersionRow | undefined> {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -32,18 +33,28 @@ describe.runIf(backend() === 'pglite')('the vidan executable', () => {
   it('refuses a second server on the same data folder, clearly, and writes nothing', async () => {
     const first = await startServer()
     servers.push(first)
-    await first.stop() // stop to get a quiet folder to snapshot, then start again and hold it
-    const again = await startServer({ dataDir: first.dataDir })
-    servers.push(again)
-    await new Promise((r) => setTimeout(r, 500))
-    const before = snapshot(first.dataDir)
+    // While a real server holds the folder, a second one is refused and the first still answers.
     const second = await runCli(['serve'], { VIDAN_DATA_DIR: first.dataDir, PORT: '0' })
     expect(second.code).toBe(2)
     expect(second.output).toContain('đang được tiến trình khác')
-    expect(second.output).toContain(`PID ${again.child.pid}`)
-    expect(snapshot(first.dataDir)).toBe(before)
-    // The first server still answers.
-    expect((await fetch(`${again.url}/readyz`)).status).toBe(200)
+    expect(second.output).toContain(`PID ${first.child.pid}`)
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(200)
+    await first.stop()
+
+    // Writes nothing: with the folder held by another live process (no server of ours running,
+    // so no background job writes meanwhile), the refused process leaves every file unchanged.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' })
+    try {
+      fs.writeFileSync(`${first.dataDir}.lock`, String(holder.pid))
+      const before = snapshot(first.dataDir)
+      const refused = await runCli(['serve'], { VIDAN_DATA_DIR: first.dataDir, PORT: '0' })
+      expect(refused.code).toBe(2)
+      expect(refused.output).toContain(`PID ${holder.pid}`)
+      expect(snapshot(first.dataDir)).toBe(before)
+    } finally {
+      holder.kill()
+      fs.rmSync(`${first.dataDir}.lock`, { force: true })
+    }
   }, 180_000)
 
   it('takes over a lock left by a process that died', async () => {

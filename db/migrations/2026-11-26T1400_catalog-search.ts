@@ -42,6 +42,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       FOR EACH STATEMENT EXECUTE FUNCTION catalog_bump_revision()
     `.execute(db)
   }
+
+  // A catalogue imported before this migration may have left its word index entries in the GIN
+  // pending lists, which every search reads linearly: merged once here (imports now do it).
+  await sql`
+    SELECT gin_clean_pending_list(i.indexrelid)
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
+    WHERE am.amname = 'gin' AND i.indrelid IN ('catalog_procedures'::regclass, 'catalog_terms'::regclass)
+  `.execute(db)
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

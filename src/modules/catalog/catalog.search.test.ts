@@ -1,37 +1,52 @@
 import { describe, expect, it } from 'vitest'
-import { RevisionCache } from './catalog.search.js'
+import { LatestByRevision } from './catalog.search.js'
 
-describe('RevisionCache', () => {
-  it('computes a key once per revision, and again when the revision changes', async () => {
-    const c = new RevisionCache()
+describe('LatestByRevision', () => {
+  const loader = () => {
     let runs = 0
-    const compute = async () => ++runs
-    expect(await c.get('r1', 'k', compute)).toBe(1)
-    expect(await c.get('r1', 'k', compute)).toBe(1)
-    expect(await c.get('r2', 'k', compute)).toBe(2)
-    expect(await c.get('r2', 'k', compute)).toBe(2)
-    // Back to an older revision (a request that read it before the change): computed, never the newer value.
-    expect(await c.get('r1', 'k', compute)).toBe(3)
+    let revision = 'r1'
+    return {
+      set: (r: string) => (revision = r),
+      get runs() {
+        return runs
+      },
+      load: async () => ({ revision, value: ++runs }),
+    }
+  }
+
+  it('loads once per revision, and again when a request reads another revision', async () => {
+    const h = new LatestByRevision<{ revision: string; value: number }>()
+    const l = loader()
+    expect((await h.get('r1', l.load)).value).toBe(1)
+    expect((await h.get('r1', l.load)).value).toBe(1)
+    l.set('r2')
+    expect(await h.get('r2', l.load)).toEqual({ revision: 'r2', value: 2 })
+    expect((await h.get('r2', l.load)).value).toBe(2)
+    expect(l.runs).toBe(2)
   })
 
-  it('keeps keys apart and forgets the oldest beyond its size', async () => {
-    const c = new RevisionCache(2)
-    const seen: string[] = []
-    const get = (k: string) => c.get('r', k, async () => (seen.push(k), k.toUpperCase()))
-    expect([await get('a'), await get('b'), await get('a')]).toEqual(['A', 'B', 'A'])
-    await get('c')
-    await get('b')
-    await get('a')
-    expect(seen).toEqual(['a', 'b', 'c', 'a'])
+  it('shares one load among the requests that read the revision being loaded', async () => {
+    const h = new LatestByRevision<{ revision: string; value: number }>()
+    const l = loader()
+    const all = await Promise.all([h.get('r1', l.load), h.get('r1', l.load), h.get('r1', l.load)])
+    expect(all.map((v) => v.value)).toEqual([1, 1, 1])
+    expect(l.runs).toBe(1)
   })
 
-  it('does not keep a value computed for a revision read before the catalogue changed', async () => {
-    const c = new RevisionCache()
+  it('never answers a request with a value loaded before the revision it read', async () => {
+    const h = new LatestByRevision<{ revision: string; value: string }>()
     let release: () => void = () => {}
-    const slow = c.get('old', 'k', () => new Promise<string>((resolve) => (release = () => resolve('old value'))))
-    expect(await c.get('new', 'k', async () => 'new value')).toBe('new value')
+    // A slow load of r1 is under way when the catalogue changes and a request reads r2.
+    const slow = h.get('r1', () => new Promise((resolve) => (release = () => resolve({ revision: 'r1', value: 'old' }))))
+    const fresh = h.get('r2', async () => ({ revision: 'r2', value: 'new' }))
     release()
-    expect(await slow).toBe('old value')
-    expect(await c.get('new', 'k', async () => 'new value again')).not.toBe('old value')
+    expect((await slow).value).toBe('old')
+    expect((await fresh).value).toBe('new')
+  })
+
+  it('passes a failed load on to its requests, and tries again on the next one', async () => {
+    const h = new LatestByRevision<{ revision: string }>()
+    await expect(h.get('r1', () => Promise.reject(new Error('connection lost')))).rejects.toThrow('connection lost')
+    expect(await h.get('r1', async () => ({ revision: 'r1' }))).toEqual({ revision: 'r1' })
   })
 })

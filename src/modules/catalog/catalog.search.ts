@@ -1,81 +1,80 @@
 import { inTransaction, type Db } from '../../shared/database.js'
 import type { Lang } from '../../shared/i18n.js'
-import { listAgencies } from '../org/index.js'
+import { findAgencyNames, listAgencies } from '../org/index.js'
 import { facetLabel } from './catalog.labels.js'
-import { listAgencyLabels, listFields, type FacetRow } from './catalog.repo.js'
+import { listAgencyLabels, type FacetRow } from './catalog.repo.js'
 import { COMMUNE_RULES, type FacetValue, type SearchQuery, type SearchResultDto } from './catalog.schemas.js'
-import { browseCounts, browsePage, preferIndexes, readRevision, resolveQueryWords, searchText, textMatch, type SearchCounts, type SearchPage } from './catalog.search.repo.js'
+import { CatalogIndex, type Candidate, type QueryWord, type ResolvedQuery, type SearchOutcome } from './catalog.search.index.js'
+import { foldQuery, nameSimilarities, nearTerms, preferIndexes, readIndexRows, readRevision, similarProcedures } from './catalog.search.repo.js'
 
 export interface SearchDeps {
   db: Db
 }
 
 /**
- * What depends only on the catalogue (counts when browsing, the field list, the published
- * agency labels), kept for one catalogue revision. The revision is read from the database with
- * every use, so a change committed by any process (an edit, an import, a fix in psql) is seen
- * by the next request of every process. A value is stored under the revision read *before* it
- * was computed: if the catalogue changed in between, the value is newer than its revision and
- * the next request, reading the new revision, computes it again.
+ * Holds the value last loaded for a catalogue revision, and loads it again when a request has
+ * read another revision from the database: a change committed by any process (an edit, an
+ * import, a fix in psql) is seen by the next request of every process. A load started after
+ * a request read its revision is at least as new, so the request may use whatever it returns;
+ * requests for the revision being loaded share that load.
  */
-export class RevisionCache {
-  private revision: string | undefined
-  private readonly entries = new Map<string, unknown>()
+export class LatestByRevision<T extends { revision: string }> {
+  private current: T | undefined
+  private loading: Promise<T> | undefined
 
-  constructor(private readonly maxEntries = 500) {}
-
-  async get<T>(revision: string, key: string, compute: () => Promise<T>): Promise<T> {
-    if (revision === this.revision && this.entries.has(key)) return this.entries.get(key) as T
-    const value = await compute()
-    if (revision !== this.revision) {
-      this.entries.clear()
-      this.revision = revision
+  async get(revision: string, load: () => Promise<T>): Promise<T> {
+    if (this.current?.revision === revision) return this.current
+    const pending = this.loading
+    if (pending) {
+      const v = await pending
+      if (v.revision === revision) return v
     }
-    // Browsing filters combine into a few hundred keys at most; beyond, the oldest goes.
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string)
-    this.entries.set(key, value)
-    return value
+    const next = load().then((v) => (this.current = v))
+    this.loading = next
+    void next.finally(() => {
+      if (this.loading === next) this.loading = undefined
+    }).catch(() => {})
+    return next
   }
 }
 
-// One cache per database handle: tests (and tools) open several databases in one process.
-const caches = new WeakMap<Db, RevisionCache>()
-function cacheOf(db: Db): RevisionCache {
-  let c = caches.get(db)
-  if (!c) caches.set(db, (c = new RevisionCache()))
-  return c
+// One index per database handle: tests (and tools) open several databases in one process.
+const indexes = new WeakMap<Db, LatestByRevision<CatalogIndex>>()
+
+async function indexFor(db: Db, revision: string): Promise<CatalogIndex> {
+  let holder = indexes.get(db)
+  if (!holder) indexes.set(db, (holder = new LatestByRevision()))
+  return holder.get(revision, async () => {
+    const rows = await readIndexRows(db)
+    return new CatalogIndex(rows.revision, rows, await listAgencyLabels(db))
+  })
 }
 
 const FACET_DIMS = ['field', 'level', 'agency', 'subject', 'online'] as const
+const MAX_WORDS = 8
 const RELAX_BELOW = 5
 const isRule = (ref: string) => (COMMUNE_RULES as readonly string[]).includes(ref)
 
 /**
  * Search with filters and counts per filter value; facet labels in the reader's language.
- * Text: one transaction of two statements (the words resolved, then matches, page and counts
- * together), a third only when a long query must be relaxed. Browsing: the page, with the
- * counts from the cache of the catalogue revision.
+ * One statement reads the catalogue revision (and folds the query); the rest runs over the
+ * index of that revision, loaded once per process and revision. Typos cost one more statement,
+ * agency names from org one more.
  */
 export async function searchCatalog(deps: SearchDeps, q: SearchQuery, lang: Lang = 'vi'): Promise<SearchResultDto> {
   const text = q.q?.trim() ? q.q.trim() : undefined
-  const cache = cacheOf(deps.db)
-  let found: SearchPage & SearchCounts & { revision: string }
+  let index: CatalogIndex
+  let found: SearchOutcome
   if (text) {
-    found = await inTransaction(deps.db, async (trx) => {
-      await preferIndexes(trx)
-      const resolved = await resolveQueryWords(trx, text)
-      const strict = await searchText(trx, q, textMatch(resolved))
-      // Few strict matches for a long query: a filler word may be what excludes the right one.
-      if (strict.total >= RELAX_BELOW || resolved.words.length < 3) return { ...strict, revision: resolved.revision }
-      return { ...(await searchText(trx, q, textMatch(resolved, true))), revision: resolved.revision }
-    })
+    const { revision, folded } = await foldQuery(deps.db, text)
+    index = await indexFor(deps.db, revision)
+    found = await searchText(deps.db, index, q, await resolveWords(deps.db, index, folded))
   } else {
-    const { rows, revision } = await browsePage(deps.db, q)
-    const key = `counts ${JSON.stringify([q.scope, q.field ?? null, q.level ?? null, q.agency ?? null, q.subject ?? null, q.online ?? null])}`
-    found = { rows, revision, ...(await cache.get(revision, key, () => browseCounts(deps.db, q))) }
+    index = await indexFor(deps.db, await readRevision(deps.db))
+    found = index.evaluate(q, index.browse(q))
   }
   const refs = found.facets.filter((f) => f.dim === 'agency' && !isRule(f.value)).map((f) => f.value)
-  const agencyNames = await namesOf(deps.db, found.revision, refs)
+  const agencyNames = await namesOf(deps.db, index.publishedLabels, refs)
   return {
     items: found.rows.map((x) => ({
       code: x.code,
@@ -94,6 +93,48 @@ export async function searchCatalog(deps: SearchDeps, q: SearchQuery, lang: Lang
   }
 }
 
+/**
+ * Each word of the folded query against the catalogue's words: a known word (or a one-letter
+ * one) stands for itself; an unknown word of three letters or more stands for its nearest known
+ * words (typos such as "dunh" → "dung"); an unknown word with no near word is left unresolved.
+ */
+async function resolveWords(db: Db, index: CatalogIndex, folded: string): Promise<ResolvedQuery> {
+  const all = folded.split(' ').filter((w) => w !== '').slice(0, MAX_WORDS)
+  const near = await nearTerms(db, [...new Set(all.filter((w) => w.length >= 3 && !index.isTerm(w)))])
+  const words: QueryWord[] = []
+  const unresolved: string[] = []
+  for (const w of all) {
+    const corrections = near.get(w)
+    if (index.isTerm(w) || w.length < 2) words.push({ word: w, terms: [w], corrected: false })
+    else if (corrections?.length) words.push({ word: w, terms: corrections, corrected: true })
+    else unresolved.push(w)
+  }
+  return { folded, words, unresolved }
+}
+
+async function searchText(db: Db, index: CatalogIndex, q: SearchQuery, r: ResolvedQuery): Promise<SearchOutcome> {
+  if (!r.words.length) {
+    if (!r.folded) return index.evaluate(q, [])
+    // No word of the query is a catalogue word: the whole query must be close to a run of words
+    // of the name or field, which the trigram indexes find.
+    const similar = await inTransaction(db, async (trx) => {
+      await preferIndexes(trx)
+      return similarProcedures(trx, r.folded, q.scope === 'province')
+    })
+    return index.evaluate(q, index.pick(q, similar.map((x) => ({ code: x.code, keys: [-x.inName, -x.wordSimilarity, -x.similarity] }))))
+  }
+  const matches = async (relaxed: boolean): Promise<Candidate[]> => {
+    const found = index.matchText(q, r, relaxed)
+    // A word nothing resolves ("dugn") still ranks through the similarity of the whole query.
+    if (r.unresolved.length) index.rankBySimilarity(found, await nameSimilarities(db, r.folded, found.map((c) => c.p.code)))
+    return found
+  }
+  const strict = index.evaluate(q, await matches(false))
+  // Few strict matches for a long query: a filler word may be what excludes the right one.
+  if (strict.total >= RELAX_BELOW || r.words.length < 3) return strict
+  return index.evaluate(q, await matches(true))
+}
+
 function labelled(rows: FacetRow[], agencyNames: Map<string, string>, lang: Lang): SearchResultDto['facets'] {
   const facets = Object.fromEntries(FACET_DIMS.map((d) => [d, [] as FacetValue[]])) as Record<(typeof FACET_DIMS)[number], FacetValue[]>
   for (const f of rows) {
@@ -105,25 +146,32 @@ function labelled(rows: FacetRow[], agencyNames: Map<string, string>, lang: Lang
 
 /**
  * Names for agency references (all, or those given): org's names first, else the labels
- * published with procedures (cached per catalogue revision). Org's agencies are read each
- * time: the catalogue revision says nothing of a renamed agency.
+ * published with the procedures. Org's agencies are read each time: the catalogue revision
+ * says nothing of a renamed agency.
  */
-async function namesOf(db: Db, revision: string, refs?: string[]): Promise<Map<string, string>> {
-  if (refs && !refs.length) return new Map()
-  const published = await cacheOf(db).get(revision, 'agency-labels', () => listAgencyLabels(db))
-  const names = new Map(refs ? refs.flatMap((r) => (published.has(r) ? [[r, published.get(r) as string] as const] : [])) : published)
-  for (const a of await listAgencies(db)) if (!refs || refs.includes(a.id)) names.set(a.id, a.name)
+async function namesOf(db: Db, published: ReadonlyMap<string, string>, refs?: string[]): Promise<Map<string, string>> {
+  if (!refs) {
+    const names = new Map(published)
+    for (const a of await listAgencies(db)) names.set(a.id, a.name)
+    return names
+  }
+  if (!refs.length) return new Map()
+  const names = new Map(refs.flatMap((r) => (published.has(r) ? [[r, published.get(r) as string] as const] : [])))
+  for (const [id, name] of await findAgencyNames(db, refs)) names.set(id, name)
   return names
 }
 
 /** Names for agency references (all, or those given): org's names first, else the labels published with procedures. */
 export async function agencyNameMap(db: Db, refs?: string[]): Promise<Map<string, string>> {
   if (refs && !refs.length) return new Map()
-  return namesOf(db, await readRevision(db), refs)
+  const index = await indexFor(db, await readRevision(db))
+  return namesOf(db, index.publishedLabels, refs)
 }
 
-/** Fields of the procedures in scope, with counts, by name (cached per catalogue revision). */
+/** Fields of the published procedures in scope, with counts, by name. */
 export async function listCatalogFields(deps: SearchDeps, scope: 'province' | 'national' = 'province'): Promise<{ field: string; n: number }[]> {
-  const fields = await cacheOf(deps.db).get(await readRevision(deps.db), `fields ${scope}`, () => listFields(deps.db, scope))
-  return fields.map((f) => ({ ...f }))
+  const index = await indexFor(deps.db, await readRevision(deps.db))
+  const counts = new Map<string, number>()
+  for (const p of index.procedures) if (scope === 'national' || p.inProvince) counts.set(p.field, (counts.get(p.field) ?? 0) + 1)
+  return [...counts].map(([field, n]) => ({ field, n }))
 }

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely'
 
 // Catalogue revision: a token that changes whenever a transaction that wrote the catalogue
-// commits, so every web process can keep what depends only on the catalogue (counts per filter
-// value when browsing, the field list, agency labels) and check it with one cheap read.
+// commits, so every web process can keep what depends only on the catalogue (the search index:
+// words, counts, the field list, agency labels) and check it with one cheap read.
 //
 // The bump is a deferred constraint trigger: it runs at commit, once per transaction, so the
 // revision row is locked only for the instant of the commit (an import holding it for its
@@ -29,15 +29,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     END
     $$
   `.execute(db)
-  for (const table of ['catalog_procedures', 'catalog_procedure_versions']) {
+  // The agencies' names (org's table) label the search's counts per agency: a renamed agency
+  // changes the revision too, so the name can be kept with the rest. The trigger only observes;
+  // the names are read through org's index.
+  for (const table of ['catalog_procedures', 'catalog_procedure_versions', 'agencies']) {
     await sql`
-      CREATE CONSTRAINT TRIGGER ${sql.raw(`${table}_revision`)}
+      CREATE CONSTRAINT TRIGGER catalog_revision
       AFTER INSERT OR UPDATE OR DELETE ON ${sql.table(table)}
       DEFERRABLE INITIALLY DEFERRED
       FOR EACH ROW EXECUTE FUNCTION catalog_bump_revision()
     `.execute(db)
     await sql`
-      CREATE TRIGGER ${sql.raw(`${table}_revision_truncate`)}
+      CREATE TRIGGER catalog_revision_truncate
       AFTER TRUNCATE ON ${sql.table(table)}
       FOR EACH STATEMENT EXECUTE FUNCTION catalog_bump_revision()
     `.execute(db)
@@ -53,9 +56,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['catalog_procedures', 'catalog_procedure_versions']) {
-    await sql`DROP TRIGGER ${sql.raw(`${table}_revision_truncate`)} ON ${sql.table(table)}`.execute(db)
-    await sql`DROP TRIGGER ${sql.raw(`${table}_revision`)} ON ${sql.table(table)}`.execute(db)
+  for (const table of ['catalog_procedures', 'catalog_procedure_versions', 'agencies']) {
+    await sql`DROP TRIGGER catalog_revision_truncate ON ${sql.table(table)}`.execute(db)
+    await sql`DROP TRIGGER catalog_revision ON ${sql.table(table)}`.execute(db)
   }
   await sql`DROP FUNCTION catalog_bump_revision()`.execute(db)
   await sql`DROP TABLE catalog_revision`.execute(db)

@@ -14,6 +14,9 @@ export interface IndexedProcedure extends SearchRow {
   fieldFolded: string
   /** Position in the database's order of codes (ties in ranking). */
   codeRank: number
+  /** Levels and subjects each once, for the counts. */
+  distinctLevels: string[]
+  distinctSubjects: string[]
 }
 
 /** A query word and the catalogue words it stands for (itself, or its corrections). */
@@ -52,12 +55,13 @@ export class CatalogIndex {
   private readonly terms: Set<string>
   private readonly fieldRank = new Map<string, number>()
   private readonly refRank: Map<string, number>
+  private readonly browsing = new Map<SearchQuery['scope'], Candidate[]>()
 
   constructor(
     readonly revision: string,
     rows: IndexRows,
-    /** Agency labels as published with the procedures. */
-    readonly publishedLabels: ReadonlyMap<string, string>,
+    /** Agency names by reference: org's, else as published with the procedures. */
+    readonly agencyNames: ReadonlyMap<string, string>,
   ) {
     this.procedures = rows.procedures.map(([code, name, field, levels, subjects, onlineLevel, inProvince, currentVersion, agencyRefs, nameFolded, fieldFolded, allWords, codeRank], i) => {
       this.position.set(code, i)
@@ -67,7 +71,9 @@ export class CatalogIndex {
         if (!list) this.postings.set(w, [i])
         else if (list[list.length - 1] !== i) list.push(i)
       }
-      return { code, name, field, levels, subjects, onlineLevel, inProvince, currentVersion, agencyRefs, nameFolded, fieldFolded, codeRank }
+      const distinctLevels = [...new Set(levels)]
+      const distinctSubjects = [...new Set(subjects)]
+      return { code, name, field, levels, subjects, onlineLevel, inProvince, currentVersion, agencyRefs, nameFolded, fieldFolded, codeRank, distinctLevels, distinctSubjects }
     })
     this.terms = new Set(rows.terms)
     this.refRank = new Map(rows.refs.map((r, i) => [r, i]))
@@ -144,13 +150,15 @@ export class CatalogIndex {
     for (const c of candidates) c.keys[4] = -(similarity.get(c.p.code) ?? 0)
   }
 
-  /** The procedures in scope, in browsing order. */
-  browse(q: SearchQuery): Candidate[] {
-    const out: Candidate[] = []
-    this.procedures.forEach((p, i) => {
-      if (q.scope === 'national' || p.inProvince) out.push({ p, keys: [i] })
-    })
-    return out
+  /** The procedures in scope, in browsing order (built once per scope: callers do not change candidates). */
+  browse(q: SearchQuery): readonly Candidate[] {
+    let list = this.browsing.get(q.scope)
+    if (!list) {
+      list = []
+      for (const [i, p] of this.procedures.entries()) if (q.scope === 'national' || p.inProvince) list.push({ p, keys: [i] })
+      this.browsing.set(q.scope, list)
+    }
+    return list
   }
 
   /** Procedures of `codes` (those published and in scope) with the given keys. */
@@ -168,28 +176,28 @@ export class CatalogIndex {
    * counts per filter value, each dimension counted with every other filter applied (so a
    * citizen sees how many results choosing that value would give), most results first.
    */
-  evaluate(q: SearchQuery, candidates: Candidate[]): SearchOutcome {
+  evaluate(q: SearchQuery, candidates: readonly Candidate[]): SearchOutcome {
     const agencyRefs = q.agency === undefined ? undefined : refsMatching(q.agency)
     const counts: Record<Dim, Map<string, number>> = { field: new Map(), level: new Map(), agency: new Map(), subject: new Map(), online: new Map() }
     const add = (dim: Dim, value: string) => counts[dim].set(value, (counts[dim].get(value) ?? 0) + 1)
     const kept: Candidate[] = []
     for (const c of candidates) {
       const p = c.p
-      const fails: Dim[] = []
-      if (q.field !== undefined && p.field !== q.field) fails.push('field')
-      if (q.level !== undefined && !p.levels.includes(q.level)) fails.push('level')
-      if (q.subject !== undefined && !p.subjects.includes(q.subject)) fails.push('subject')
-      if (q.online !== undefined && p.onlineLevel !== q.online) fails.push('online')
-      if (agencyRefs && !p.agencyRefs.some((a) => agencyRefs.includes(a))) fails.push('agency')
-      if (fails.length > 1) continue
-      if (!fails.length) kept.push(c)
-      // A dimension is counted when every other filter holds: all of them, or all but its own.
-      const counted = (dim: Dim) => !fails.length || fails[0] === dim
-      if (counted('field')) add('field', p.field)
-      if (counted('level')) for (const v of new Set(p.levels)) add('level', v)
-      if (counted('subject')) for (const v of new Set(p.subjects)) add('subject', v)
-      if (counted('online') && p.onlineLevel !== null) add('online', p.onlineLevel)
-      if (counted('agency')) for (const v of p.agencyRefs) add('agency', v)
+      // The filters a procedure fails, one bit each; a dimension is counted when every other
+      // filter holds (none fails, or only its own).
+      const fails =
+        (q.field !== undefined && p.field !== q.field ? FIELD : 0) |
+        (q.level !== undefined && !p.levels.includes(q.level) ? LEVEL : 0) |
+        (q.subject !== undefined && !p.subjects.includes(q.subject) ? SUBJECT : 0) |
+        (q.online !== undefined && p.onlineLevel !== q.online ? ONLINE : 0) |
+        (agencyRefs && !p.agencyRefs.some((a) => agencyRefs.includes(a)) ? AGENCY : 0)
+      if (fails & (fails - 1)) continue // two or more
+      if (!fails) kept.push(c)
+      if (!(fails & ~FIELD)) add('field', p.field)
+      if (!(fails & ~LEVEL)) for (const v of p.distinctLevels) add('level', v)
+      if (!(fails & ~SUBJECT)) for (const v of p.distinctSubjects) add('subject', v)
+      if (!(fails & ~ONLINE) && p.onlineLevel !== null) add('online', p.onlineLevel)
+      if (!(fails & ~AGENCY)) for (const v of p.agencyRefs) add('agency', v)
     }
     const facets: FacetRow[] = []
     // Ties by value: fields and agencies in the database's collation; the closed dimensions'
@@ -211,6 +219,8 @@ export class CatalogIndex {
     return { rows: sorted.slice(from, from + q.pageSize).map(({ p }) => row(p)), total: kept.length, facets }
   }
 }
+
+const [FIELD, LEVEL, SUBJECT, ONLINE, AGENCY] = [1, 2, 4, 8, 16]
 
 function byKeys(a: Candidate, b: Candidate): number {
   for (let i = 0; i < a.keys.length; i++) {

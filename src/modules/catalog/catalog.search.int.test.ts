@@ -71,7 +71,7 @@ describe('counts per filter value', () => {
     const qs = text ? `q=${encodeURIComponent(text)}&` : ''
     const everything = await search(`${qs}pageSize=100`)
     expect(everything.total).toBeLessThanOrEqual(100) // all matches are on one page
-    const withFilters = await search(`${qs}pageSize=100&${new URLSearchParams(filters as Record<string, string>).toString()}`)
+    const withFilters = await search(`${qs}pageSize=100&${new URLSearchParams(filters).toString()}`)
     expect(withFilters.total).toBe(everything.items.filter((i) => keeps(i, filters)).length)
     expect(withFilters.items.map((i) => i.code).sort()).toEqual(everything.items.filter((i) => keeps(i, filters)).map((i) => i.code).sort())
     for (const dim of ['field', 'level', 'subject', 'online'] as const) {
@@ -137,7 +137,7 @@ describe('what is kept per catalogue revision', () => {
     expect((await b.get('/thu-tuc')).body).toContain('Lĩnh vực thử nghiệm')
   })
 
-  it('a change committed elsewhere (another web process, a fix in psql) is seen by the next request', async () => {
+  it('a change committed elsewhere (another web process, a fix in psql, org renaming an agency) is seen by the next request', async () => {
     const before = await search('pageSize=1&scope=national')
     const fields = await listCatalogFields({ db: t.db }, 'national')
     const wasPartial = (await b.get('/api/v1/procedures/1.000894')).json().onlineLevel === 'partial'
@@ -148,6 +148,11 @@ describe('what is kept per catalogue revision', () => {
     expect(count(after, 'online', 'partial')).toBe(count(before, 'online', 'partial') + (wasPartial ? 0 : 1))
     expect((await listCatalogFields({ db: t.db }, 'national')).length).toBe(fields.length + 1)
     expect((await search(`scope=national&field=${encodeURIComponent('Lĩnh vực sửa tay')}`)).items.map((i) => i.code)).toEqual(['1.000894'])
+    // Org renames an agency: the counts per agency show the new name.
+    const label = () => search('agency=so-tu-phap').then((r) => r.facets.agency.find((a) => a.value === 'so-tu-phap')?.label)
+    expect(await label()).toBe('Sở Tư pháp tỉnh Cà Mau')
+    await sql`UPDATE agencies SET name = 'Sở Tư pháp (tên mới)' WHERE id = 'so-tu-phap'`.execute(t.db)
+    expect(await label()).toBe('Sở Tư pháp (tên mới)')
   })
 
   it('an import shows at once in the counts when browsing', async () => {

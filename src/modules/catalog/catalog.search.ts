@@ -1,6 +1,6 @@
 import { inTransaction, type Db } from '../../shared/database.js'
 import type { Lang } from '../../shared/i18n.js'
-import { findAgencyNames, listAgencies } from '../org/index.js'
+import { listAgencies } from '../org/index.js'
 import { facetLabel } from './catalog.labels.js'
 import { listAgencyLabels, type FacetRow } from './catalog.repo.js'
 import { COMMUNE_RULES, type FacetValue, type SearchQuery, type SearchResultDto } from './catalog.schemas.js'
@@ -46,7 +46,11 @@ async function indexFor(db: Db, revision: string): Promise<CatalogIndex> {
   if (!holder) indexes.set(db, (holder = new LatestByRevision()))
   return holder.get(revision, async () => {
     const rows = await readIndexRows(db)
-    return new CatalogIndex(rows.revision, rows, await listAgencyLabels(db))
+    // Agency names: org's first, else the labels published with the procedures. A change to
+    // org's agencies changes the revision as well (see the migration catalog-search).
+    const names = await listAgencyLabels(db)
+    for (const a of await listAgencies(db)) names.set(a.id, a.name)
+    return new CatalogIndex(rows.revision, rows, names)
   })
 }
 
@@ -58,8 +62,7 @@ const isRule = (ref: string) => (COMMUNE_RULES as readonly string[]).includes(re
 /**
  * Search with filters and counts per filter value; facet labels in the reader's language.
  * One statement reads the catalogue revision (and folds the query); the rest runs over the
- * index of that revision, loaded once per process and revision. Typos cost one more statement,
- * agency names from org one more.
+ * index of that revision, loaded once per process and revision. Typos cost one more statement.
  */
 export async function searchCatalog(deps: SearchDeps, q: SearchQuery, lang: Lang = 'vi'): Promise<SearchResultDto> {
   const text = q.q?.trim() ? q.q.trim() : undefined
@@ -73,8 +76,6 @@ export async function searchCatalog(deps: SearchDeps, q: SearchQuery, lang: Lang
     index = await indexFor(deps.db, await readRevision(deps.db))
     found = index.evaluate(q, index.browse(q))
   }
-  const refs = found.facets.filter((f) => f.dim === 'agency' && !isRule(f.value)).map((f) => f.value)
-  const agencyNames = await namesOf(deps.db, index.publishedLabels, refs)
   return {
     items: found.rows.map((x) => ({
       code: x.code,
@@ -89,7 +90,7 @@ export async function searchCatalog(deps: SearchDeps, q: SearchQuery, lang: Lang
     total: found.total,
     page: q.page,
     pageSize: q.pageSize,
-    facets: labelled(found.facets, agencyNames, lang),
+    facets: labelled(found.facets, index.agencyNames, lang),
   }
 }
 
@@ -135,7 +136,7 @@ async function searchText(db: Db, index: CatalogIndex, q: SearchQuery, r: Resolv
   return index.evaluate(q, await matches(true))
 }
 
-function labelled(rows: FacetRow[], agencyNames: Map<string, string>, lang: Lang): SearchResultDto['facets'] {
+function labelled(rows: FacetRow[], agencyNames: ReadonlyMap<string, string>, lang: Lang): SearchResultDto['facets'] {
   const facets = Object.fromEntries(FACET_DIMS.map((d) => [d, [] as FacetValue[]])) as Record<(typeof FACET_DIMS)[number], FacetValue[]>
   for (const f of rows) {
     const label = f.dim === 'agency' && !isRule(f.value) ? (agencyNames.get(f.value) ?? f.value) : facetLabel(f.dim, f.value, lang)
@@ -144,28 +145,12 @@ function labelled(rows: FacetRow[], agencyNames: Map<string, string>, lang: Lang
   return facets
 }
 
-/**
- * Names for agency references (all, or those given): org's names first, else the labels
- * published with the procedures. Org's agencies are read each time: the catalogue revision
- * says nothing of a renamed agency.
- */
-async function namesOf(db: Db, published: ReadonlyMap<string, string>, refs?: string[]): Promise<Map<string, string>> {
-  if (!refs) {
-    const names = new Map(published)
-    for (const a of await listAgencies(db)) names.set(a.id, a.name)
-    return names
-  }
-  if (!refs.length) return new Map()
-  const names = new Map(refs.flatMap((r) => (published.has(r) ? [[r, published.get(r) as string] as const] : [])))
-  for (const [id, name] of await findAgencyNames(db, refs)) names.set(id, name)
-  return names
-}
-
 /** Names for agency references (all, or those given): org's names first, else the labels published with procedures. */
 export async function agencyNameMap(db: Db, refs?: string[]): Promise<Map<string, string>> {
   if (refs && !refs.length) return new Map()
-  const index = await indexFor(db, await readRevision(db))
-  return namesOf(db, index.publishedLabels, refs)
+  const { agencyNames } = await indexFor(db, await readRevision(db))
+  if (!refs) return new Map(agencyNames)
+  return new Map(refs.flatMap((r) => (agencyNames.has(r) ? [[r, agencyNames.get(r) as string] as const] : [])))
 }
 
 /** Fields of the published procedures in scope, with counts, by name. */

@@ -27,8 +27,6 @@ export { findAgencyById } from './org.repo.js'
 export { findAgencyByCode } from './org.repo.js'
 /** All agencies valid now, provincial first, then by code. */
 export { listAgencies } from './org.repo.js'
-/** Names of the agencies with these ids that are valid now, by id (one query, however many ids). */
-export { findAgencyNames } from './org.repo.js'
 /** The org module: JSON API under /api/v1/org and the public pages /don-vi. */
 export { orgModule } from './org.routes.js'
 /** Loads provinces, communes, former units, lineage and agencies from data/org; idempotent. */

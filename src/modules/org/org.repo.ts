@@ -171,13 +171,6 @@ export async function listAgencies(db: Conn): Promise<Agency[]> {
   return db.selectFrom('agencies as a').select(AGENCY_COLUMNS).where('a.validTo', 'is', null).orderBy('a.level', 'desc').orderBy('a.code').execute()
 }
 
-/** Names of the agencies with these ids that are valid now (ids unknown or ended are left out). */
-export async function findAgencyNames(db: Conn, ids: string[]): Promise<Map<string, string>> {
-  if (!ids.length) return new Map()
-  const rows = await db.selectFrom('agencies as a').select(['a.id', 'a.name']).where('a.id', 'in', ids).where('a.validTo', 'is', null).execute()
-  return new Map(rows.map((r) => [r.id, r.name]))
-}
-
 /** An agency with the code and name of its unit. */
 export type AgencyWithUnit = Agency & { unitCode: string | null; unitName: string | null }
 

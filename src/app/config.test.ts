@@ -25,4 +25,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ VIDAN_MODE: 'production' })).toThrow(/VIDAN_COOKIE_SECRET/)
     expect(loadConfig({ VIDAN_MODE: 'production', VIDAN_COOKIE_SECRET: 'x'.repeat(40) }).cookieSecret).toBe('x'.repeat(40))
   })
+
+  it('points payments at the simulator in demo mode only, never with a secret from code in production', () => {
+    expect(loadConfig({}).payment).toMatchObject({ gatewayUrl: 'http://127.0.0.1:4100', partnerCode: 'VIDAN-CAMAU-DEMO' })
+    const prod = loadConfig({ VIDAN_MODE: 'production', VIDAN_COOKIE_SECRET: 'x'.repeat(40) })
+    expect(prod.payment).toEqual({ gatewayUrl: undefined, partnerCode: '', secret: '' })
+    expect(() => loadConfig({ VIDAN_MODE: 'production', VIDAN_COOKIE_SECRET: 'x'.repeat(40), VIDAN_PAYMENT_GATEWAY_URL: 'https://pay.example.vn' })).toThrow(/VIDAN_PAYMENT_SECRET/)
+  })
 })

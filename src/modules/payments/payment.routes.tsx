@@ -374,7 +374,9 @@ export function paymentsModule(settings: PaymentSettings): VidanModule {
           { title: t('Chuyển đến cổng thanh toán', 'Going to the payment gateway') },
           <>
             <h1>{t('Chuyển đến Nền tảng thanh toán quốc gia', 'Going to the national payment platform')}</h1>
-            <p>{t(`Số tiền: ${i.amountVnd.toLocaleString('vi-VN')} đồng. Mã tham chiếu: ${i.reference}.`, `Amount: ${i.amountVnd.toLocaleString('vi-VN')} VND. Reference: ${i.reference}.`)}</p>
+            <p>
+              {t('Số tiền', 'Amount')}: {i.amountVnd.toLocaleString('vi-VN')} {t('đồng', 'VND')}. {t('Mã tham chiếu', 'Reference')}: <code>{i.reference}</code>
+            </p>
             <p>
               <a class="button" href={i.redirectUrl}>
                 {t('Tiếp tục đến trang thanh toán', 'Continue to the payment page')}

@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import { parse } from 'csv-parse/sync'
 import { inTransaction } from '../../shared/database.js'
 import { DomainError, ValidationError } from '../../shared/errors.js'
+import { GatewayUnavailableError } from './payment.gateway.js'
 import { STATEMENT_COLUMNS, TXN_STATE } from './payment.protocol.js'
 import { gatewayIntentsBetween, insertReconciliation, lastReconciliationOf, type IntentRow } from './payment.repo.js'
 import type { PaymentDeps } from './payment.service.js'
@@ -127,7 +128,12 @@ export async function reconcileDay(deps: PaymentDeps, input: { day: string; stat
   let csv = input.statementCsv
   if (csv === undefined) {
     if (!deps.gateway) throw new DomainError('unavailable', 'PAYMENT.ONLINE_DISABLED', 'Chưa cấu hình cổng thanh toán nên không lấy được sao kê; hãy tải tệp sao kê lên.')
-    csv = await deps.gateway.fetchStatement(input.day)
+    try {
+      csv = await deps.gateway.fetchStatement(input.day)
+    } catch (e) {
+      if (!(e instanceof GatewayUnavailableError)) throw e
+      throw new DomainError('unavailable', 'PAYMENT.STATEMENT_UNAVAILABLE', 'Không lấy được sao kê từ cổng thanh toán (cổng không phản hồi). Hãy thử lại sau, hoặc tải tệp sao kê lên.')
+    }
   }
   const { rows, problems } = parseStatement(csv, deps.settings.partnerCode)
   const ours = await gatewayIntentsBetween(deps.db, gateway, from, to)

@@ -25,6 +25,7 @@ const BIRTH = '1.001193' // Đăng ký khai sinh: free
 const SHOP = '1.001612' // Hộ kinh doanh: 150.000 online, 50.000 at the counter (catalogue rows)
 const applicant = { fullName: 'Trần Văn Bình', idNumber: '096190004321', phone: '0912000321', address: 'Khóm 2, phường An Xuyên' }
 const VERIFIER = '4321'
+const STATEMENT_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'vidan-statements-'))
 
 let t: TestApp
 let sim: PaymentSimulator
@@ -35,7 +36,7 @@ let admin: StaffFixture
 let outsider: StaffFixture
 
 beforeAll(async () => {
-  sim = await startPaymentSimulator({ partners: [{ code: PARTNER, secret: SECRET, callbackUrl: 'http://127.0.0.1:9/', returnUrl: 'http://127.0.0.1:9/' }] })
+  sim = await startPaymentSimulator({ statementDir: STATEMENT_DIR, partners: [{ code: PARTNER, secret: SECRET, callbackUrl: 'http://127.0.0.1:9/', returnUrl: 'http://127.0.0.1:9/' }] })
   t = await createTestApp({ clock, env: { VIDAN_PAYMENT_GATEWAY_URL: sim.url, VIDAN_PAYMENT_PARTNER_CODE: PARTNER, VIDAN_PAYMENT_SECRET: SECRET, VIDAN_PAYMENT_TIMEOUT_MINUTES: '15' } })
   const url = await t.app.listen({ port: 0, host: '127.0.0.1' })
   sim.setPartner({ code: PARTNER, secret: SECRET, callbackUrl: `${url}/api/v1/payments/callback/national`, returnUrl: `${url}/thanh-toan/ket-qua` })
@@ -48,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close()
   await sim?.close()
+  fs.rmSync(STATEMENT_DIR, { recursive: true, force: true })
 })
 beforeEach(() => {
   Object.assign(sim.faults, NO_FAULTS)
@@ -429,6 +431,8 @@ describe('daily reconciliation', () => {
     expect(clean.statusCode, clean.body).toBe(200)
     expect(clean.json().ourRows).toBeGreaterThan(5)
     expect(clean.json()).toMatchObject({ mismatches: [], problems: [] })
+    // The simulator also keeps the day's statement as a file, as the platform delivers it.
+    expect(fs.readFileSync(path.join(STATEMENT_DIR, `${PARTNER}-20261126.csv`), 'utf8')).toBe(sim.statementCsv(PARTNER, DAY))
 
     const paid = sim.transactions().find((x) => x.state === '1')!
     const refused = sim.transactions().find((x) => x.state === '4')!

@@ -1,10 +1,11 @@
 import { formatVnDateTime, tr, type Lang } from '../../shared/i18n.js'
+import { describedBy, Errors, FormAlert, type FieldErrors } from '../../shared/ui/fields.js'
 import { CsrfField } from '../../shared/ui/layout.js'
 import type { Mismatch, ReconciliationReport } from './payment.reconcile.js'
 import type { IntentRow, ObligationRow, ReconciliationRow } from './payment.repo.js'
 import { CHANNEL_LABELS, INTENT_LABELS, intentMessage, METHOD_LABELS, OBLIGATION_LABELS, vnd, type Tone } from './payment.text.js'
 
-export type FieldErrors = Record<string, string[] | undefined>
+export type { FieldErrors }
 
 /** An obligation with its payment attempts and their receipt numbers. */
 export interface ObligationView {
@@ -16,16 +17,6 @@ export interface ObligationView {
 const PAYABLE = ['due', 'refused', 'expired']
 const when = (d: Date | null | undefined) => (d ? formatVnDateTime(d) : '—')
 
-function Errors({ id, errors }: { id: string; errors: FieldErrors }) {
-  const list = errors[id]
-  return list?.length ? (
-    <p class="field-error" id={`${id}-error`}>
-      {list.join(' ')}
-    </p>
-  ) : null
-}
-const describedBy = (id: string, errors: FieldErrors) => (errors[id]?.length ? `${id}-error` : undefined)
-
 function Message({ tone, text }: { tone: Tone; text: string }) {
   return tone === 'error' || tone === 'warn' ? (
     <p class="alert" role="alert">
@@ -35,16 +26,6 @@ function Message({ tone, text }: { tone: Tone; text: string }) {
     <p class="notice" role="status">
       {text}
     </p>
-  )
-}
-
-function FormAlert({ errors, lang, message }: { errors: FieldErrors; lang: Lang; message?: string | undefined }) {
-  if (!Object.keys(errors).length && !message) return null
-  return (
-    <div class="alert" role="alert">
-      {message ?? tr(lang, 'Chưa thực hiện được, xem các lỗi bên dưới.', 'Not done; see the problems below.')}
-      {errors['form']?.length ? <p>{errors['form'].join(' ')}</p> : null}
-    </div>
   )
 }
 

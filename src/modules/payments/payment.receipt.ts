@@ -88,8 +88,12 @@ export async function receiptDocument(i: ReceiptInput): Promise<TDocumentDefinit
 
 /** Renders a receipt to PDF bytes. */
 export async function renderReceiptPdf(i: ReceiptInput): Promise<Buffer> {
-  const [doc, printer] = await Promise.all([receiptDocument(i), loadPdfPrinter()])
-  const pdf = printer.createPdfKitDocument(doc)
+  return renderPdf(await receiptDocument(i))
+}
+
+/** A pdfmake document as PDF bytes, with the Vietnamese fonts of the official forms. */
+export async function renderPdf(doc: TDocumentDefinitions): Promise<Buffer> {
+  const pdf = (await loadPdfPrinter()).createPdfKitDocument(doc)
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = []
     pdf.on('data', (c: Buffer) => chunks.push(c))

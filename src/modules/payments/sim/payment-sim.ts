@@ -3,7 +3,6 @@ import path from 'node:path'
 import crypto from 'node:crypto'
 import fastifyFormbody from '@fastify/formbody'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { loadPdfPrinter } from '../../dossiers/index.js'
 import {
   gatewayDay,
   InitMessage,
@@ -18,6 +17,7 @@ import {
   type ReceiptInfo,
 } from '../payment.protocol.js'
 import { NO_FAULTS, type SimFaults } from './payment-sim.faults.js'
+import { renderPdf } from '../payment.receipt.js'
 import { simPage, type SimPageTxn } from './payment-sim.pages.js'
 
 // A simulator of the national payment platform (DOMAIN B §12.3) for development, tests and the
@@ -322,26 +322,19 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
 
 /** The platform's own e-receipt (what GET_BILL returns): a plain PDF, enough to be stored and shown. */
 async function renderBill(t: SimTransaction): Promise<Buffer> {
-  const printer = await loadPdfPrinter()
-  const doc = printer.createPdfKitDocument({
+  const line = (s: string) => s.normalize('NFC')
+  return renderPdf({
     pageSize: 'A5',
     info: { title: `Biên lai ${t.reference}`, creationDate: t.settledAt ?? t.createdAt },
     defaultStyle: { font: 'Roboto', fontSize: 10 },
     content: [
-      { text: 'NỀN TẢNG THANH TOÁN (MÔ PHỎNG)'.normalize('NFC'), bold: true, alignment: 'center' },
-      { text: 'BIÊN LAI ĐIỆN TỬ'.normalize('NFC'), bold: true, fontSize: 14, alignment: 'center', margin: [0, 8, 0, 8] },
-      `Mã tham chiếu: ${t.reference}`.normalize('NFC'),
-      `Mã giao dịch: ${t.txnId} (${t.bankCode})`.normalize('NFC'),
-      `Số tiền: ${t.amountVnd.toLocaleString('vi-VN')} đồng`.normalize('NFC'),
-      `Nội dung: ${t.info}`.normalize('NFC'),
-      `Đơn vị thụ hưởng: ${t.receipt.TenDonVi}`.normalize('NFC'),
+      { text: line('NỀN TẢNG THANH TOÁN (MÔ PHỎNG)'), bold: true, alignment: 'center' },
+      { text: line('BIÊN LAI ĐIỆN TỬ'), bold: true, fontSize: 14, alignment: 'center', margin: [0, 8, 0, 8] },
+      line(`Mã tham chiếu: ${t.reference}`),
+      line(`Mã giao dịch: ${t.txnId} (${t.bankCode})`),
+      line(`Số tiền: ${t.amountVnd.toLocaleString('vi-VN')} đồng`),
+      line(`Nội dung: ${t.info}`),
+      line(`Đơn vị thụ hưởng: ${t.receipt.TenDonVi}`),
     ],
-  })
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = []
-    doc.on('data', (c: Buffer) => chunks.push(c))
-    doc.on('end', () => resolve(Buffer.concat(chunks)))
-    doc.on('error', reject)
-    doc.end()
   })
 }

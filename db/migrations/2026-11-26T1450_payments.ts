@@ -15,7 +15,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       procedure_version integer NOT NULL,
       procedure_name text NOT NULL,
       channel text NOT NULL,
+      -- The collecting (competent) agency, and the counter that received the dossier: both see the fee.
       agency_id text NOT NULL,
+      receiving_agency_id text NOT NULL,
       source text NOT NULL CHECK (source IN ('catalog', 'officer')),
       description text NOT NULL,
       -- The catalogue fee and the rule that gave the amount, kept as read (audit).
@@ -37,7 +39,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
   `.execute(db)
   await sql`CREATE INDEX payment_obligations_dossier_idx ON payment_obligations (dossier_id, created_at)`.execute(db)
-  await sql`CREATE INDEX payment_obligations_agency_idx ON payment_obligations (agency_id, status, created_at)`.execute(db)
+  await sql`CREATE INDEX payment_obligations_agency_idx ON payment_obligations (agency_id, status, updated_at)`.execute(db)
+  await sql`CREATE INDEX payment_obligations_receiving_idx ON payment_obligations (receiving_agency_id, status, updated_at)`.execute(db)
   await sql`CREATE INDEX payment_obligations_sync_idx ON payment_obligations (dossier_id) WHERE dossier_sync = 'pending'`.execute(db)
   // One catalogue obligation per dossier at a time: events replayed or pages opened twice create none more.
   await sql`CREATE UNIQUE INDEX payment_obligations_one_catalog ON payment_obligations (dossier_id) WHERE source = 'catalog' AND status <> 'cancelled'`.execute(db)

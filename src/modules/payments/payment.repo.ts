@@ -86,10 +86,11 @@ export interface ObligationFilter {
   limit: number
 }
 
-/** Obligations of the given agencies (collecting agency), newest first. */
+/** Obligations the given agencies collect or received the dossier of, most recently changed first. */
 export async function listObligations(db: Conn, f: ObligationFilter): Promise<ObligationRow[]> {
   let q = db.selectFrom('paymentObligations').selectAll()
-  if (f.agencyIds) q = q.where('agencyId', 'in', f.agencyIds.length ? f.agencyIds : [''])
+  const ids = f.agencyIds?.length ? f.agencyIds : ['']
+  if (f.agencyIds) q = q.where((eb) => eb.or([eb('agencyId', 'in', ids), eb('receivingAgencyId', 'in', ids)]))
   if (f.statuses?.length) q = q.where('status', 'in', f.statuses as ObligationRow['status'][])
   return q.orderBy('updatedAt', 'desc').orderBy('id').limit(f.limit).execute()
 }

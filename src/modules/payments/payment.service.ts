@@ -124,6 +124,7 @@ export async function ensureCatalogObligation(trx: Trx, deps: PaymentDeps, d: Do
     procedureName: d.procedureName,
     channel: d.channel,
     agencyId: d.competentAgencyId,
+    receivingAgencyId: d.receivingAgencyId,
     source: 'catalog' as const,
     description: fee.kind === 'amount' ? `Phí, lệ phí: ${fee.text}` : `Phí, lệ phí: ${fee.reason}`,
     basis: { fee: fee.basis, decision: fee.kind, ...(fee.kind === 'needs_amount' ? { candidates: fee.candidates } : {}) },

@@ -19,6 +19,7 @@ export interface PaymentObligationsTable {
   procedureName: string
   channel: string
   agencyId: string
+  receivingAgencyId: string
   source: 'catalog' | 'officer'
   description: string
   basis: unknown

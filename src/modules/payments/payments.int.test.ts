@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { Browser, createTestApp, ManualClock, staffFixture, type StaffFixture, type TestApp } from '../../../test/support/test-app.js'
 import { runPaymentsCommand, startPaymentSimulator, type PaymentSimulator } from './index.js'
 import { maXacThuc } from './payment.protocol.js'
-import { consumeDossierEvents, createPaymentDeps, pollOverdueIntents } from './payment.service.js'
+import { consumeDossierEvents, createPaymentDeps, pollOverdueIntents, startOnlinePayment } from './payment.service.js'
 import { NO_FAULTS } from './sim/payment-sim.faults.js'
 
 // Issue 6 §4 and its acceptance lines: payment refused, timeout then late success, duplicate
@@ -358,12 +358,46 @@ describe('online payment through the national platform (simulator)', () => {
   })
 })
 
+describe('the platform refuses or cannot be reached when a payment starts', () => {
+  it('says so in Vietnamese, charges nothing and leaves the fee payable, the attempt recorded as cancelled', async () => {
+    const d = await awaitingPayment()
+    const [o] = await obligations(d.id)
+    const payer = new Browser(t.app)
+    // The platform refuses INIT when its MaXacThuc does not check out (here: it holds another secret).
+    sim.setPartner({ ...sim.partner(PARTNER)!, secret: 'the-platform-rotated-its-secret' })
+    let refused
+    try {
+      refused = await payer.api('POST', '/api/v1/payments/online', { code: d.code, verifier: VERIFIER, obligationId: o!.id })
+    } finally {
+      sim.setPartner({ ...sim.partner(PARTNER)!, secret: SECRET })
+    }
+    expect(refused.statusCode).toBe(503)
+    expect(refused.json().error).toMatchObject({ code: 'PAYMENT.INIT_REFUSED', message: expect.stringContaining('Sai mã xác thực') })
+    expect(refused.json().error.message).toContain('Bạn chưa bị trừ tiền')
+
+    const down = createPaymentDeps({ db: t.db, clock, provinceCode: '96', publicUrl: t.config.publicUrl }, { gatewayUrl: 'http://127.0.0.1:9', partnerCode: PARTNER, secret: SECRET, timeoutMinutes: 15, onlineFee: { percent: 100, basis: null } })
+    await expect(startOnlinePayment(down, { obligationId: o!.id, ip: '127.0.0.1' })).rejects.toMatchObject({ code: 'PAYMENT.GATEWAY_UNAVAILABLE', message: expect.stringContaining('không phản hồi') })
+
+    const [after] = await obligations(d.id)
+    expect(after).toMatchObject({ status: 'due' })
+    expect(after!.intents.map((i) => i.status)).toEqual(['cancelled', 'cancelled'])
+    expect(await paidEvents(o!.id)).toEqual(['payment.obligation_created', 'payment.initiated', 'payment.init_failed', 'payment.initiated', 'payment.init_failed'])
+    // And paying works once the platform answers again.
+    expect((await choose(await startAsPayer(payer, d.code, o!.id), 'success')).status).toBe(303)
+    expect((await obligations(d.id))[0]).toMatchObject({ status: 'paid' })
+  })
+})
+
 describe('counter payments', () => {
   it('a counter officer records cash: paid, receipt with the collector, the dossier resumes', async () => {
     const d = await awaitingPayment()
     const [o] = await obligations(d.id)
     const page = `/staff/thanh-toan/ho-so/${d.id}`
     expect((await counter.browser.get(page)).body).toContain('Ghi nhận nộp tại quầy')
+    // The receiving counter and the collecting commune both list it; another commune does not.
+    expect((await counter.browser.get('/staff/thanh-toan')).body).toContain(d.code)
+    expect((await leader.browser.get('/staff/thanh-toan')).body).toContain(d.code)
+    expect((await outsider.browser.get('/staff/thanh-toan')).body).not.toContain(d.code)
 
     const before = await t.db.selectFrom('paymentIntents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     const noRef = await counter.browser.postForm(`/staff/thanh-toan/khoan/${o!.id}/nop-tai-quay`, { method: 'transfer', amountVnd: '50000' }, { csrfFrom: page })

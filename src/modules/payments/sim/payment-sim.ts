@@ -73,6 +73,7 @@ export interface PaymentSimulator {
   url: string
   faults: SimFaults
   setPartner(p: SimPartner): void
+  partner(code: string): SimPartner | undefined
   transactions(): SimTransaction[]
   find(reference: string): SimTransaction | undefined
   /** Sends the notices kept while `hold` was on, in order. */
@@ -296,6 +297,7 @@ export async function startPaymentSimulator(opts: PaymentSimulatorOptions): Prom
     setPartner(p) {
       partners.set(p.code, p)
     },
+    partner: (code) => partners.get(code),
     transactions: () => [...txns.values()],
     find: (reference) => txns.get(reference),
     async flush() {

@@ -605,8 +605,19 @@ export const DOSSIER_TOPICS = ['dossier.submit', 'dossier.receive', 'dossier.req
  * Reacts to dossier events (after their commit, through the outbox): a submitted or received
  * dossier gets its catalogue obligation; a payment request finds it (and, when already paid,
  * queues the confirmation); a dossier that ends without a decision cancels what is unpaid.
+ * Drains the backlog batch by batch (each batch one transaction with its cursor).
  */
-export async function consumeDossierEvents(deps: PaymentDeps): Promise<number> {
+export async function consumeDossierEvents(deps: PaymentDeps, maxBatches = 50): Promise<number> {
+  let total = 0
+  for (let i = 0; i < maxBatches; i++) {
+    const n = await consumeDossierEventBatch(deps)
+    total += n
+    if (n === 0) break
+  }
+  return total
+}
+
+async function consumeDossierEventBatch(deps: PaymentDeps): Promise<number> {
   let wake: string[] = []
   const n = await consumeOutbox(deps.db, 'payments.dossier-events', [...DOSSIER_TOPICS], async (trx, events) => {
     for (const e of events) {

@@ -433,6 +433,37 @@ describe('counter payments', () => {
   })
 })
 
+describe('paid before it was asked for', () => {
+  it('a fee paid at the counter at receipt lets a later payment request resume the dossier at once', async () => {
+    const r = await counter.browser.api('POST', '/api/v1/dossiers/intake', { procedureCode: WILL, communeCode: '32002', applicant, decision: 'accept', limit: { amount: 3, unit: 'working_days' } })
+    const d = r.json()
+    const [o] = await obligations(d.id)
+    expect((await counter.browser.api('POST', `/api/v1/payments/obligations/${o!.id}/counter`, { method: 'transfer', amountVnd: 50_000, bankReference: 'FT2633012345' })).statusCode).toBe(201)
+    await act(leader, d.id, { action: 'assign', assigneeId: officer.id })
+    expect((await act(officer, d.id, { action: 'request_payment', reason: 'Nộp lệ phí chứng thực' })).status).toBe('awaiting_payment')
+    await consumeDossierEvents(deps())
+    const dd = await dossier(d.id)
+    expect(dd.status).toBe('processing')
+    expect(dd.events.find((e: { action: string }) => e.action === 'confirm_payment').content).toContain('chuyển khoản, mã giao dịch FT2633012345')
+  })
+})
+
+describe('a dossier that ends without a decision', () => {
+  it('cancels what it still owes: nothing left to pay', async () => {
+    const r = await counter.browser.api('POST', '/api/v1/dossiers/intake', { procedureCode: WILL, communeCode: '32002', applicant, decision: 'accept', limit: { amount: 3, unit: 'working_days' } })
+    const d = r.json()
+    const [o] = await obligations(d.id)
+    expect(o).toMatchObject({ status: 'due' })
+    await act(counter, d.id, { action: 'withdraw' })
+    await consumeDossierEvents(deps())
+    expect((await obligations(d.id))[0]).toMatchObject({ status: 'cancelled' })
+    const start = await new Browser(t.app).api('POST', '/api/v1/payments/online', { code: d.code, verifier: VERIFIER, obligationId: o!.id })
+    expect(start.statusCode).toBe(409)
+    expect(start.json().error.code).toBe('PAYMENT.CANCELLED')
+    expect(await paidEvents(o!.id)).toEqual(['payment.obligation_created', 'payment.cancelled'])
+  })
+})
+
 describe('authorization', () => {
   it("only officers of the dossier's agencies see and record its payments; the public needs the verifier", async () => {
     const d = await awaitingPayment()

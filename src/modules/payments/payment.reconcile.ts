@@ -164,7 +164,13 @@ export async function reconcileYesterdayIfDue(deps: PaymentDeps): Promise<Reconc
   if (vn.getUTCHours() < 2) return undefined
   const day = new Date(vn.getTime() - 86_400_000).toISOString().slice(0, 10)
   if (await lastReconciliationOf(deps.db, deps.gateway.name, day)) return undefined
-  return reconcileDay(deps, { day, runBy: null })
+  try {
+    return await reconcileDay(deps, { day, runBy: null })
+  } catch (e) {
+    if (!(e instanceof DomainError && e.code === 'PAYMENT.STATEMENT_UNAVAILABLE')) throw e
+    deps.log?.warn({ day }, 'payment statement unavailable; reconciliation will be retried')
+    return undefined
+  }
 }
 
 /** A stored report as shown on the admin page. */

@@ -524,7 +524,7 @@ export function paymentsModule(settings: PaymentSettings): VidanModule {
     jobs(m: ModuleDeps) {
       const deps = depsOf(m)
       return [
-        { name: 'payments.dossier-events', everyMs: 5_000, run: () => consumeDossierEvents(deps) },
+        { name: 'payments.dossier-events', everyMs: 10_000, run: () => consumeDossierEvents(deps) },
         { name: 'payments.confirm-dossiers', everyMs: 30_000, run: () => confirmDossierPayments(deps) },
         { name: 'payments.poll-overdue', everyMs: 60_000, run: () => pollOverdueIntents(deps) },
         { name: 'payments.daily-reconcile', everyMs: 15 * 60_000, run: () => reconcileYesterdayIfDue(deps) },

@@ -3,7 +3,7 @@ import type { StaffPrincipal, StaffRole } from '../../shared/auth.js'
 import type { Clock } from '../../shared/clock.js'
 import { inTransaction, type Db, type Trx } from '../../shared/database.js'
 import { ConflictError, DomainError, ForbiddenError, ValidationError } from '../../shared/errors.js'
-import { consumeOutbox } from '../../shared/outbox.js'
+import { consumeOutbox, hasPendingEvents } from '../../shared/outbox.js'
 import { getProcedure } from '../catalog/index.js'
 import { act, findDossier, getDossier, type DossierRow, type PersonJson } from '../dossiers/index.js'
 import { findAgencyById } from '../org/index.js'
@@ -598,6 +598,8 @@ export async function confirmDossierPayments(deps: PaymentDeps, dossierIds?: str
   return confirmed
 }
 
+const DOSSIER_CONSUMER = 'payments.dossier-events'
+
 /** Topics of dossier events that payments reacts to. */
 export const DOSSIER_TOPICS = ['dossier.submit', 'dossier.receive', 'dossier.request_payment', 'dossier.withdraw', 'dossier.refuse', 'dossier.stop'] as const
 
@@ -609,6 +611,7 @@ export const DOSSIER_TOPICS = ['dossier.submit', 'dossier.receive', 'dossier.req
  */
 export async function consumeDossierEvents(deps: PaymentDeps, maxBatches = 50): Promise<number> {
   let total = 0
+  if (!(await hasPendingEvents(deps.db, DOSSIER_CONSUMER, [...DOSSIER_TOPICS]))) return 0
   for (let i = 0; i < maxBatches; i++) {
     const n = await consumeDossierEventBatch(deps)
     total += n
@@ -619,7 +622,7 @@ export async function consumeDossierEvents(deps: PaymentDeps, maxBatches = 50): 
 
 async function consumeDossierEventBatch(deps: PaymentDeps): Promise<number> {
   let wake: string[] = []
-  const n = await consumeOutbox(deps.db, 'payments.dossier-events', [...DOSSIER_TOPICS], async (trx, events) => {
+  const n = await consumeOutbox(deps.db, DOSSIER_CONSUMER, [...DOSSIER_TOPICS], async (trx, events) => {
     for (const e of events) {
       const p = e.payload as { dossierId?: string; code?: string | null; reason?: string | null }
       if (!p.dossierId) continue

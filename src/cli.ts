@@ -7,6 +7,8 @@ import { serve } from './app/server.js'
 import { systemClock } from './shared/clock.js'
 import { runCatalogCommand } from './modules/catalog/index.js'
 import { verifyAllChains } from './modules/dossiers/index.js'
+import { runPaymentSimulatorCommand, runPaymentsCommand } from './modules/payments/index.js'
+import { paymentSettings } from './app/runtime.js'
 
 const USAGE = `vidan <command>
 
@@ -16,6 +18,10 @@ Commands:
   seed [--demo]    load reference data (and demo accounts with --demo; refused in production)
   catalog …        import the national procedure records and the province's list (vidan catalog help)
   audit verify     check every dossier's event hash chain; names the first broken link
+  payments reconcile --date YYYY-MM-DD [--statement FILE]
+                   compare the day's online payments with the payment platform's statement
+  sim payment [--port N]
+                   run the national payment platform simulator on its own port
 `
 
 async function main(argv: string[]): Promise<number> {
@@ -94,6 +100,23 @@ async function main(argv: string[]): Promise<number> {
         await h.close()
       }
       return 0
+    }
+    case 'payments': {
+      const h = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir })
+      try {
+        await migrateToLatest(h.db)
+        return await runPaymentsCommand(rest, { db: h.db, clock: systemClock, provinceCode: config.VIDAN_PROVINCE_CODE, publicUrl: config.publicUrl, settings: paymentSettings(config), out: (line) => console.log(line) })
+      } finally {
+        await h.close()
+      }
+    }
+    case 'sim': {
+      const sim = await runPaymentSimulatorCommand(rest, { settings: paymentSettings(config), publicUrl: config.publicUrl, out: (line) => console.log(line) })
+      if (typeof sim === 'number') return sim
+      const shutdown = () => void sim.close().then(() => process.exit(0))
+      process.once('SIGINT', shutdown)
+      process.once('SIGTERM', shutdown)
+      return -1 // keep running
     }
     default:
       console.log(USAGE)

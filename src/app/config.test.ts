@@ -54,4 +54,11 @@ describe('configuration', () => {
     expect(c).toMatchObject({ maxFileBytes: 524288, maxFilesPerDossier: 3, clamd: { host: 'clamav.local', port: 3310 } })
     expect(() => loadConfig({ VIDAN_CLAMD_ADDRESS: 'tcp://x', VIDAN_UPLOAD_MAX_FILES: '0' })).toThrow(/VIDAN_CLAMD_ADDRESS[\s\S]*VIDAN_UPLOAD_MAX_FILES|VIDAN_UPLOAD_MAX_FILES[\s\S]*VIDAN_CLAMD_ADDRESS/)
   })
+
+  it('points payments at the simulator in demo mode only, never with a secret from code in production', () => {
+    expect(loadConfig({}).payment).toMatchObject({ gatewayUrl: 'http://127.0.0.1:4100', partnerCode: 'VIDAN-CAMAU-DEMO' })
+    const prod = loadConfig({ VIDAN_MODE: 'production', VIDAN_COOKIE_SECRET: 'x'.repeat(40) })
+    expect(prod.payment).toEqual({ gatewayUrl: undefined, partnerCode: '', secret: '' })
+    expect(() => loadConfig({ VIDAN_MODE: 'production', VIDAN_COOKIE_SECRET: 'x'.repeat(40), VIDAN_PAYMENT_GATEWAY_URL: 'https://pay.example.vn' })).toThrow(/VIDAN_PAYMENT_SECRET/)
+  })
 })

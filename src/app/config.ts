@@ -41,6 +41,15 @@ export const Config = z.object({
   VIDAN_UPLOAD_MAX_REQUEST_MB: z.coerce.number().positive().max(4096).default(50),
   /** host:port of a clamd daemon that scans every upload; unset: files are recorded as not scanned. */
   VIDAN_CLAMD_ADDRESS: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port').optional(),
+  /** National payment platform (DOMAIN B §12.3): base URL, partner code, secret key. Demo defaults point at `vidan sim payment`. */
+  VIDAN_PAYMENT_GATEWAY_URL: z.string().url().optional(),
+  VIDAN_PAYMENT_PARTNER_CODE: z.string().min(1).max(50).optional(),
+  VIDAN_PAYMENT_SECRET: z.string().min(16).max(200).optional(),
+  /** Minutes we wait for a payment's result before asking the platform and giving up on it. */
+  VIDAN_PAYMENT_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Online fees as a percentage of the catalogue amount (provincial resolution; 0 = exempt), and its legal basis. */
+  VIDAN_ONLINE_FEE_PERCENT: z.coerce.number().int().min(0).max(100).default(100),
+  VIDAN_ONLINE_FEE_BASIS: z.string().max(300).optional(),
 })
 export interface CitizenLoginConfig {
   issuer: string
@@ -50,6 +59,7 @@ export interface CitizenLoginConfig {
   scope: string
 }
 export type Config = z.infer<typeof Config> & {
+  payment: PaymentConfig
   dataDir: string
   cookieSecret: string
   publicUrl: string
@@ -62,6 +72,13 @@ export type Config = z.infer<typeof Config> & {
 /** Where the bundled demo identity provider is mounted. */
 export const DEMO_IDP_PATH = '/idp-demo'
 
+/** The payment platform as resolved: `gatewayUrl` undefined means online payment is off. */
+export interface PaymentConfig {
+  gatewayUrl: string | undefined
+  partnerCode: string
+  secret: string
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Cấu hình không hợp lệ / invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
@@ -70,6 +87,8 @@ export class ConfigError extends Error {
 }
 
 const DEMO_COOKIE_SECRET = 'vidan-demo-cookie-secret-not-for-production-use'
+/** Demo only: where `vidan sim payment` listens by default, and the partner it knows. */
+export const DEMO_PAYMENT = { gatewayUrl: 'http://127.0.0.1:4100', partnerCode: 'VIDAN-CAMAU-DEMO', secret: 'vidan-demo-payment-secret-not-for-production' } as const
 
 /** Parses the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -87,11 +106,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const publicUrl = c.VIDAN_PUBLIC_URL ?? `http://localhost:${c.PORT}`
   const { citizenLogin, demoIdp } = citizenLoginConfig(c, publicUrl.replace(/\/+$/, ''))
+  if (c.VIDAN_MODE === 'production' && c.VIDAN_PAYMENT_GATEWAY_URL && (!c.VIDAN_PAYMENT_PARTNER_CODE || !c.VIDAN_PAYMENT_SECRET)) {
+    throw new ConfigError(['VIDAN_PAYMENT_PARTNER_CODE, VIDAN_PAYMENT_SECRET: required in production mode when VIDAN_PAYMENT_GATEWAY_URL is set'])
+  }
+  const demo = c.VIDAN_MODE === 'demo'
   return {
     ...c,
     dataDir: path.resolve(c.VIDAN_DATA_DIR),
     cookieSecret: c.VIDAN_COOKIE_SECRET ?? DEMO_COOKIE_SECRET,
     publicUrl,
+    payment: {
+      gatewayUrl: c.VIDAN_PAYMENT_GATEWAY_URL ?? (demo ? DEMO_PAYMENT.gatewayUrl : undefined),
+      partnerCode: c.VIDAN_PAYMENT_PARTNER_CODE ?? (demo ? DEMO_PAYMENT.partnerCode : ''),
+      secret: c.VIDAN_PAYMENT_SECRET ?? (demo ? DEMO_PAYMENT.secret : ''),
+    },
     citizenLogin,
     demoIdp,
   }

@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock.js'
 import type { Db } from '../shared/database.js'
 import type { Job } from '../shared/module.js'
 import { createStaffAuth, type IdentitySettings } from '../modules/identity/index.js'
+import type { PaymentSettings } from '../modules/payments/index.js'
 import { buildApp } from './build-app.js'
 import { DEMO_IDP_PATH, uploadSettings, type Config } from './config.js'
 import { registerHome } from './home.js'
@@ -19,12 +20,21 @@ export function identitySettings(config: Config): IdentitySettings {
   }
 }
 
+/** The payments module's settings: the platform from configuration, the province's online fee rule. */
+export function paymentSettings(config: Config): PaymentSettings {
+  return {
+    ...config.payment,
+    timeoutMinutes: config.VIDAN_PAYMENT_TIMEOUT_MINUTES,
+    onlineFee: { percent: config.VIDAN_ONLINE_FEE_PERCENT, basis: config.VIDAN_ONLINE_FEE_BASIS ?? null },
+  }
+}
+
 /** Every module's background jobs, with the same dependencies the routes get. */
 export function collectJobs(opts: { config: Config; db: Db; clock: Clock }): Job[] {
   const settings = identitySettings(opts.config)
   const auth = createStaffAuth({ db: opts.db, clock: opts.clock }, settings)
   const deps = { db: opts.db, clock: opts.clock, guards: auth.guards, provinceCode: opts.config.VIDAN_PROVINCE_CODE, mode: opts.config.VIDAN_MODE, publicUrl: opts.config.publicUrl, uploads: uploadSettings(opts.config) }
-  return allModules({ identity: settings, secureCookies: false }).flatMap((m) => m.jobs?.(deps) ?? [])
+  return allModules({ identity: settings, secureCookies: false, payments: paymentSettings(opts.config) }).flatMap((m) => m.jobs?.(deps) ?? [])
 }
 
 /** Wires modules, auth and the HTTP app over an open database. Used by the server and the tests. */
@@ -38,7 +48,7 @@ export async function createWebApp(opts: { config: Config; db: Db; clock: Clock;
     clock: opts.clock,
     authenticate: auth.authenticate,
     guards: auth.guards,
-    modules: allModules({ identity: settings, secureCookies }),
+    modules: allModules({ identity: settings, secureCookies, payments: paymentSettings(opts.config) }),
     logger: opts.logger,
   })
   registerHome(app)

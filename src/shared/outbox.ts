@@ -78,3 +78,13 @@ export async function consumeOutbox(
     return events.length
   })
 }
+
+/**
+ * Whether events of these topics were written after the consumer's cursor: plain reads, so an
+ * idle consumer polling on a timer takes no row lock and writes nothing.
+ */
+export async function hasPendingEvents(db: Db, consumer: string, topics: string[]): Promise<boolean> {
+  const cursor = await db.selectFrom('outboxCursors').select('lastEventId').where('consumer', '=', consumer).executeTakeFirst()
+  const next = await db.selectFrom('outboxEvents').select('id').where('id', '>', cursor?.lastEventId ?? 0).where('topic', 'in', topics).orderBy('id').limit(1).executeTakeFirst()
+  return next !== undefined
+}

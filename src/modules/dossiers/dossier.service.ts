@@ -68,7 +68,7 @@ const ROLES: Record<DossierAction, readonly (StaffRole | 'system')[]> = {
   request_supplement: ['processing_officer', 'agency_leader'],
   receive_supplement: ['counter_officer', 'processing_officer'],
   request_payment: ['processing_officer', 'agency_leader'],
-  confirm_payment: ['counter_officer', 'processing_officer'],
+  confirm_payment: ['counter_officer', 'processing_officer', 'system'],
   approve: ['agency_leader'],
   reject: ['agency_leader'],
   return_result: ['counter_officer'],
@@ -123,9 +123,18 @@ export function actionsFor(p: StaffPrincipal, d: DossierRow): DossierAction[] {
   return allowedActions(d.status).filter((a) => mayAct(p, d, a))
 }
 
-function authorize(p: StaffPrincipal, d: DossierRow, action: DossierAction) {
+/**
+ * The system acting on the word of another system, e.g. the payment platform's signed callback
+ * confirming a payment: only actions whose ROLES include 'system', recorded with this name.
+ */
+export interface SystemPrincipal {
+  kind: 'system'
+  name: string
+}
+
+function authorize(p: StaffPrincipal | SystemPrincipal, d: DossierRow, action: DossierAction) {
   nextStatus(d.status, action) // lifecycle first: 409 naming the allowed actions
-  if (!mayAct(p, d, action)) throw new ForbiddenError('Bạn không có quyền thực hiện thao tác này đối với hồ sơ.', 'DOSSIER.FORBIDDEN')
+  if (p.kind === 'system' ? !ROLES[action].includes('system') : !mayAct(p, d, action)) throw new ForbiddenError('Bạn không có quyền thực hiện thao tác này đối với hồ sơ.', 'DOSSIER.FORBIDDEN')
 }
 
 function requireReason(action: DossierAction, reason: string | undefined): string | undefined {
@@ -447,7 +456,7 @@ async function leastLoadedOfficer(trx: Trx, agencyId: string): Promise<string | 
 }
 
 /** Performs one action on a dossier for an officer: lifecycle, permission, version, event, outbox. */
-export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal, dossierId: string, input: ActionInput): Promise<DossierRow> {
+export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal | SystemPrincipal, dossierId: string, input: ActionInput): Promise<DossierRow> {
   // Locked for the transaction: two actions on one dossier queue here, and the second then fails
   // the version check (409) before it writes anything, such as a step.
   const l = await lockDossier(trx, dossierId)
@@ -459,7 +468,7 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal, 
   authorize(officer, d, input.action)
   const reason = requireReason(input.action, input.reason)
   const now = deps.clock.now()
-  const actor = actorOf(officer)
+  const actor = officer.kind === 'system' ? { ...SYSTEM_ACTOR, name: officer.name } : actorOf(officer)
   const to = nextStatus(d.status, input.action)
   const ev = (content: string, extra: Partial<EventInput> = {}): EventInput => ({ action: input.action, from: d.status, to, actor, content, reason, at: now, ...extra })
   const text = ACTION_TEXT[input.action] ?? input.action

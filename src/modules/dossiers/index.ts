@@ -6,3 +6,11 @@ export { verifyAllChains, type AuditReport } from './dossier.audit-verify.js'
 export { DOSSIER_ACTIONS, DOSSIER_STATUSES, NATIONAL_STATUS_CODE, STATUS_LABELS, type DossierAction, type DossierStatus } from './dossier.machine.js'
 /** Demo dossiers in every state, for demo mode. */
 export { seedDemoDossiers } from './dossier.seed.js'
+/** A dossier as stored, by id (`getDossier` throws DOSSIER.NOT_FOUND) or by code; other modules read it, never write it. */
+export { getDossier, findDossier, findDossierByCode, type DossierRow } from './dossier.repo.js'
+export type { PersonJson } from './dossier.tables.js'
+/** One lifecycle action on a dossier by an officer or by the system (e.g. `confirm_payment` after a signed payment callback). */
+export { act, type ActionInput, type DossierDeps, type SystemPrincipal } from './dossier.service.js'
+/** The server-side pdfmake printer with Vietnamese fonts, and a QR code as a PNG data URL, for official documents. */
+export { loadPdfPrinter } from './dossier.forms.fonts.js'
+export { qrPngDataUrl } from './dossier.forms.js'

@@ -156,8 +156,8 @@ export function refsMatching(agency: string): string[] {
 
 /**
  * After a bulk write (PGlite runs no autovacuum): merges the GIN indexes' pending lists, where
- * new entries wait and which every search reads through entry by entry (about a megabyte after
- * an import: most of a search's time), and refreshes the planner's statistics.
+ * new entries wait and which every lookup in those indexes (typo correction, an agency's
+ * procedures) reads through entry by entry, and refreshes the planner's statistics.
  */
 export async function analyzeCatalog(trx: Trx): Promise<void> {
   await mergeGinPendingLists(trx)

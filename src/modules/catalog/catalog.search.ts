@@ -26,8 +26,9 @@ export class LatestByRevision<T extends { revision: string }> {
     if (this.current?.revision === revision) return this.current
     const pending = this.loading
     if (pending) {
-      const v = await pending
-      if (v.revision === revision) return v
+      // A load under way that fails leaves this request to try its own.
+      const v = await pending.catch(() => undefined)
+      if (v?.revision === revision) return v
     }
     const next = load().then((v) => (this.current = v))
     this.loading = next

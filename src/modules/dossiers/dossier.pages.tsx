@@ -1,5 +1,6 @@
 import { ROLE_LABELS, type StaffRole } from '../../shared/auth.js'
 import { formatVnDateTime, tr, type Lang } from '../../shared/i18n.js'
+import { describedBy, Errors, FormAlert, type FieldErrors } from '../../shared/ui/fields.js'
 import { CsrfField } from '../../shared/ui/layout.js'
 import { ALLOWED_TYPES, KIND_LABELS } from '../documents/index.js'
 import type { DossierDto } from './dossier.dto.js'
@@ -7,31 +8,38 @@ import { STATUS_LABELS, type DossierAction } from './dossier.machine.js'
 import type { Inbox } from './dossier.queries.js'
 import type { TrackingDto } from './dossier.tracking.js'
 
-export type FieldErrors = Record<string, string[] | undefined>
+export type { FieldErrors }
 
 const when = (iso: string | null | undefined) => (iso ? formatVnDateTime(new Date(iso)) : '—')
 
-function Errors({ id, errors }: { id: string; errors: FieldErrors }) {
-  const list = errors[id]
-  return list?.length ? (
-    <p class="field-error" id={`${id}-error`}>
-      {list.join(' ')}
-    </p>
-  ) : null
-}
-const describedBy = (id: string, errors: FieldErrors) => (errors[id]?.length ? `${id}-error` : undefined)
+// ---- public: tracking and apologies ---------------------------------------------------------------
 
-function FormAlert({ errors, lang, message }: { errors: FieldErrors; lang: Lang; message?: string | undefined }) {
-  if (!Object.keys(errors).length && !message) return null
+/**
+ * The two fields that find a dossier in public (tracking, fees): its code and the last four
+ * digits of the applicant's phone or identity number, named `ma` and `so`.
+ */
+export function DossierLookupFields(p: { lang: Lang; code: string; verifier: string; errors: FieldErrors }) {
+  const t = (vi: string, en: string) => tr(p.lang, vi, en)
   return (
-    <div class="alert" role="alert">
-      {message ?? tr(lang, 'Chưa thực hiện được, xem các lỗi bên dưới.', 'Not done; see the problems below.')}
-      {errors['form']?.length ? <p>{errors['form'].join(' ')}</p> : null}
-    </div>
+    <>
+      <label for="ma">{t('Mã hồ sơ (trên giấy tiếp nhận)', 'Dossier code (on the receipt)')}</label>
+      <input id="ma" name="ma" type="text" required maxLength={60} value={p.code} autocomplete="off" aria-describedby={describedBy('ma', p.errors)} />
+      <Errors id="ma" errors={p.errors} />
+      <label for="so">{t('4 số cuối điện thoại hoặc số định danh của người nộp', 'Last 4 digits of the applicant phone or identity number')}</label>
+      <input id="so" name="so" type="text" inputMode="numeric" pattern="[0-9]{4}" required maxLength={4} value={p.verifier} autocomplete="off" aria-describedby={describedBy('so', p.errors)} />
+      <Errors id="so" errors={p.errors} />
+    </>
   )
 }
 
-// ---- public: tracking and apologies ---------------------------------------------------------------
+/** The same answer for an unknown code and a wrong verifier (no enumeration). */
+export function DossierNotFound({ lang }: { lang: Lang }) {
+  return (
+    <p class="alert" role="alert">
+      {tr(lang, 'Không tìm thấy hồ sơ với mã và 4 số đã nhập. Vui lòng kiểm tra lại.', 'No dossier matches that code and those four digits.')}
+    </p>
+  )
+}
 
 export function TrackingPage(p: { lang: Lang; code: string; verifier: string; result?: TrackingDto | undefined; notFound: boolean; errors: FieldErrors }) {
   const t = (vi: string, en: string) => tr(p.lang, vi, en)
@@ -39,19 +47,10 @@ export function TrackingPage(p: { lang: Lang; code: string; verifier: string; re
     <>
       <h1>{t('Tra cứu hồ sơ', 'Track a dossier')}</h1>
       <form method="get" action="/tra-cuu" class="card">
-        <label for="ma">{t('Mã hồ sơ (trên giấy tiếp nhận)', 'Dossier code (on the receipt)')}</label>
-        <input id="ma" name="ma" type="text" required maxLength={60} value={p.code} autocomplete="off" aria-describedby={describedBy('ma', p.errors)} />
-        <Errors id="ma" errors={p.errors} />
-        <label for="so">{t('4 số cuối điện thoại hoặc số định danh của người nộp', 'Last 4 digits of the applicant phone or identity number')}</label>
-        <input id="so" name="so" type="text" inputMode="numeric" pattern="[0-9]{4}" required maxLength={4} value={p.verifier} autocomplete="off" aria-describedby={describedBy('so', p.errors)} />
-        <Errors id="so" errors={p.errors} />
+        <DossierLookupFields lang={p.lang} code={p.code} verifier={p.verifier} errors={p.errors} />
         <button type="submit">{t('Tra cứu', 'Look up')}</button>
       </form>
-      {p.notFound ? (
-        <p class="alert" role="alert">
-          {t('Không tìm thấy hồ sơ với mã và 4 số đã nhập. Vui lòng kiểm tra lại.', 'No dossier matches that code and those four digits.')}
-        </p>
-      ) : null}
+      {p.notFound ? <DossierNotFound lang={p.lang} /> : null}
       {p.result ? <TrackingResult lang={p.lang} r={p.result} /> : null}
     </>
   )

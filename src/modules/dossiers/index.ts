@@ -14,3 +14,5 @@ export { act, type ActionInput, type DossierDeps, type SystemPrincipal } from '.
 /** The server-side pdfmake printer with Vietnamese fonts, and a QR code as a PNG data URL, for official documents. */
 export { loadPdfPrinter } from './dossier.forms.fonts.js'
 export { qrPngDataUrl } from './dossier.forms.js'
+/** The public lookup fields (code + 4 digits) and the not-found answer, shared by tracking and fee payment. */
+export { DossierLookupFields, DossierNotFound } from './dossier.pages.js'

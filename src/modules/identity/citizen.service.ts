@@ -1,10 +1,11 @@
 import crypto from 'node:crypto'
-import type { AssuranceLevel, CitizenPrincipal } from '../../shared/auth.js'
+import type { CitizenPrincipal } from '../../shared/auth.js'
 import type { Clock } from '../../shared/clock.js'
 import { inTransaction, type Db, type Trx } from '../../shared/database.js'
 import { NotFoundError } from '../../shared/errors.js'
 import type { CitizenClaims } from './citizen-claims.js'
-import './identity.tables.js'
+import type { Selectable } from 'kysely'
+import type { CitizensTable } from './identity.tables.js'
 
 export interface CitizenDeps {
   db: Db
@@ -18,19 +19,10 @@ export const CITIZEN_TOKEN_PREFIX = 'c.'
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex')
 
-export interface CitizenView {
-  id: string
-  identityNumber: string
-  fullName: string
-  birthDate: string | null
-  gender: 'male' | 'female' | null
-  phone: string | null
-  address: string | null
-  businessTaxCode: string | null
-  businessName: string | null
-  lastAssuranceLevel: AssuranceLevel
-  lastLoginAt: Date
-}
+const VIEW = ['id', 'identityNumber', 'fullName', 'birthDate', 'gender', 'phone', 'address', 'businessTaxCode', 'businessName', 'lastAssuranceLevel', 'lastLoginAt'] as const
+
+/** What other modules read of a citizen: the stored row without its bookkeeping columns. */
+export type CitizenView = Pick<Selectable<CitizensTable>, (typeof VIEW)[number]>
 
 /**
  * A login through the identity provider: creates the citizen on first login or refreshes their
@@ -112,8 +104,6 @@ export async function logoutCitizen(deps: Pick<CitizenDeps, 'db' | 'clock'>, ses
     .where('revokedAt', 'is', null)
     .execute()
 }
-
-const VIEW = ['id', 'identityNumber', 'fullName', 'birthDate', 'gender', 'phone', 'address', 'businessTaxCode', 'businessName', 'lastAssuranceLevel', 'lastLoginAt'] as const
 
 /** A citizen's data as last received from the identity provider (personal data: never log it). */
 export async function findCitizen(db: Db | Trx, id: string): Promise<CitizenView | undefined> {

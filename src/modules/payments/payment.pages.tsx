@@ -1,6 +1,7 @@
 import { formatVnDateTime, tr, type Lang } from '../../shared/i18n.js'
 import { describedBy, Errors, FormAlert, type FieldErrors } from '../../shared/ui/fields.js'
 import { CsrfField } from '../../shared/ui/layout.js'
+import { DossierLookupFields, DossierNotFound } from '../dossiers/index.js'
 import type { Mismatch, ReconciliationReport } from './payment.reconcile.js'
 import type { IntentRow, ObligationRow, ReconciliationRow } from './payment.repo.js'
 import { CHANNEL_LABELS, INTENT_LABELS, intentMessage, METHOD_LABELS, OBLIGATION_LABELS, vnd, type Tone } from './payment.text.js'
@@ -85,19 +86,10 @@ export function PublicPayPage(p: { lang: Lang; csrf: string; code: string; verif
     <>
       <h1>{t('Nộp phí, lệ phí trực tuyến', 'Pay fees online')}</h1>
       <form method="get" action="/thanh-toan" class="card">
-        <label for="ma">{t('Mã hồ sơ (trên giấy tiếp nhận)', 'Dossier code (on the receipt)')}</label>
-        <input id="ma" name="ma" type="text" required maxLength={60} value={p.code} autocomplete="off" aria-describedby={describedBy('ma', p.errors)} />
-        <Errors id="ma" errors={p.errors} />
-        <label for="so">{t('4 số cuối điện thoại hoặc số định danh của người nộp', 'Last 4 digits of the applicant phone or identity number')}</label>
-        <input id="so" name="so" type="text" inputMode="numeric" pattern="[0-9]{4}" required maxLength={4} value={p.verifier} autocomplete="off" aria-describedby={describedBy('so', p.errors)} />
-        <Errors id="so" errors={p.errors} />
+        <DossierLookupFields lang={p.lang} code={p.code} verifier={p.verifier} errors={p.errors} />
         <button type="submit">{t('Xem khoản phải nộp', 'Show what is due')}</button>
       </form>
-      {p.notFound ? (
-        <p class="alert" role="alert">
-          {t('Không tìm thấy hồ sơ với mã và 4 số đã nhập. Vui lòng kiểm tra lại.', 'No dossier matches that code and those four digits.')}
-        </p>
-      ) : null}
+      {p.notFound ? <DossierNotFound lang={p.lang} /> : null}
       {p.message ? (
         <p class="alert" role="alert">
           {p.message}

@@ -203,6 +203,15 @@ function cpuDelta(before: Map<number, number> | undefined, after: Map<number, nu
   return ms
 }
 
+/** The 1-minute load average, from /proc (Linux); '?' elsewhere. */
+function loadAverage(): string {
+  try {
+    return fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!
+  } catch {
+    return '?'
+  }
+}
+
 // ---- setup -------------------------------------------------------------------------------------
 
 function withDatabase(url: string, database: string): string {
@@ -499,6 +508,7 @@ async function main(): Promise<number> {
     const measured = await driver()
 
     const tally = newTally()
+    const load0 = loadAverage()
     const profiler = opts['cpu-profile'] ? await startCpuProfile() : undefined
     const server0 = await serverCpu(handle.db)
     const cpu0 = process.cpuUsage()
@@ -507,6 +517,7 @@ async function main(): Promise<number> {
     const cpu = process.cpuUsage(cpu0)
     const elu = performance.eventLoopUtilization(elu0)
     const serverMs = cpuDelta(server0, await serverCpu(handle.db))
+    const load1 = loadAverage()
     if (profiler) await profiler.stop(opts['cpu-profile']!)
 
     const t = table(tally)
@@ -524,7 +535,8 @@ async function main(): Promise<number> {
     const checks = await verify(handle.db, who.counter.agencyCode, [...(WARMUP > 0 ? [{ day: day(WARMUP_AT), n: WARMUP }] : []), { day: day(BENCH_AT), n: DOSSIERS }])
     console.log('checks:')
     for (const l of checks.lines) console.log(`  ${l}`)
-    console.log(`backend=${backend} dossiers=${DOSSIERS} concurrency=${CONCURRENCY} transitions/s=${rate.toFixed(1)} p50=${ms(t.p50)}ms p95=${ms(t.p95)}ms via=${VIA}`)
+    console.log(`load average (1 min) ${load0} before, ${load1} after the measured phase (the machine's other jobs share its cores)`)
+    console.log(`backend=${backend} dossiers=${DOSSIERS} concurrency=${CONCURRENCY} transitions/s=${rate.toFixed(1)} p50=${ms(t.p50)}ms p95=${ms(t.p95)}ms via=${VIA} load=${load0}/${load1}`)
     return checks.ok && errors.length === 0 ? 0 : 1
   } finally {
     await app?.close()

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makePdf, makePng } from '../test/support/files.js'
 import { startServer, type ServerProcess } from '../test/support/server-process.js'
 import { launchBrowser, overflowsHorizontally, phoneContext, seriousAxeViolations } from './support/browser.js'
 
@@ -50,7 +51,8 @@ async function doAction(page: Page, dossierUrl: string, button: string, fill?: (
 }
 
 describe('birth registration, counter to result, in a real browser', () => {
-  it('is received at a commune centre, handled, approved, returned, and tracked in public', async () => {
+  // A long journey (eight pages checked with axe, uploads): more than the suite's default minute on a busy machine.
+  it('is received at a commune centre, handled, approved, returned, and tracked in public', { timeout: 180_000 }, async () => {
     // Counter officer at the commune centre of phường An Xuyên.
     const counter = await loginAs('motcua.anxuyen')
     await counter.goto(`${server.url}/staff/tiep-nhan`)
@@ -63,10 +65,17 @@ describe('birth registration, counter to result, in a real browser', () => {
     await counter.getByLabel('Số định danh cá nhân (12 số)').fill('096190001234')
     await counter.getByLabel('Số điện thoại').fill('0912345678')
     for (const box of await counter.locator('fieldset input[type=checkbox]').all()) await box.check()
+    // The papers scanned at the counter go with the intake (a multipart form, no script needed).
+    await counter.getByLabel('Tệp bản quét (có thể chọn nhiều tệp)').setInputFiles([
+      { name: 'Tờ khai.pdf', mimeType: 'application/pdf', buffer: await makePdf('To khai') },
+      { name: 'giấy chứng sinh.png', mimeType: 'image/png', buffer: makePng(8) },
+    ])
     await checkPage(counter)
     await counter.getByRole('button', { name: 'Ghi nhận' }).click()
     await counter.waitForURL(/\/staff\/ho-so\/[0-9a-f-]+\?done=receive/)
     const dossierUrl = counter.url().split('?')[0]!
+    const files = (await counter.getByRole('region', { name: 'Tệp đính kèm' }).textContent()) ?? ''
+    for (const name of ['Tờ khai.pdf', 'giấy chứng sinh.png', 'Bản quét giấy tờ', 'Huỳnh Thị Xuyên']) expect(files).toContain(name)
     const code = /Hồ sơ (\S+-\d{6}-\d{4,})/.exec((await counter.locator('h1').textContent()) ?? '')?.[1]
     expect(code).toMatch(/-261126-\d{4}$/)
     await checkPage(counter)
@@ -95,6 +104,14 @@ describe('birth registration, counter to result, in a real browser', () => {
     const officer = await loginAs('chuyenvien.anxuyen')
     await officer.goto(`${server.url}/staff/ho-so?box=mine`)
     await expect(officer.getByRole('link', { name: code! }).count()).resolves.toBe(1)
+    // The result document is uploaded from the dossier page.
+    await officer.goto(dossierUrl)
+    await officer.getByLabel('Kết quả giải quyết').check()
+    await officer.getByLabel('Chọn tệp').setInputFiles({ name: 'Trích lục khai sinh.pdf', mimeType: 'application/pdf', buffer: await makePdf('Trich luc') })
+    await officer.getByRole('button', { name: 'Tải lên' }).click()
+    await officer.waitForURL(/\?done=attach_file/)
+    await expect(officer.getByRole('region', { name: 'Tệp đính kèm' }).textContent()).resolves.toContain('Trích lục khai sinh.pdf')
+    await checkPage(officer)
     await doAction(officer, dossierUrl, 'Trình lãnh đạo', (f) => f.getByLabel('Ghi chú').fill('Hồ sơ hợp lệ'))
     await checkPage(officer)
 
@@ -113,7 +130,7 @@ describe('birth registration, counter to result, in a real browser', () => {
     await p.getByRole('button', { name: 'Tra cứu' }).click()
     const timeline = (await p.locator('ol.timeline').textContent()) ?? ''
     for (const who of ['Huỳnh Thị Xuyên', 'Lý Thị Hòa', 'Đặng Văn An']) expect(timeline).toContain(who)
-    for (const what of ['Tiếp nhận hồ sơ', 'Phân công xử lý', 'Trình lãnh đạo phê duyệt', 'Phê duyệt kết quả', 'Trả kết quả']) expect(timeline).toContain(what)
+    for (const what of ['Tiếp nhận hồ sơ', 'Đính kèm 2 tệp bản quét giấy tờ', 'Đính kèm 1 tệp kết quả giải quyết', 'Phân công xử lý', 'Trình lãnh đạo phê duyệt', 'Phê duyệt kết quả', 'Trả kết quả']) expect(timeline).toContain(what)
     expect(timeline).toContain('26/11/2026')
     await expect(p.locator('main').textContent()).resolves.toContain('Đã trả kết quả')
     const js = await (await phoneContext(browser)).newPage()

@@ -16,6 +16,19 @@ afterAll(async () => {
   await server?.stop()
 })
 
+/** A phone-sized page logged in as a demo account (its password is printed by the demo server). */
+async function staffPage(username: string) {
+  const password = new RegExp(`${username.replace('.', '\\.')}\\s+(\\S+)`).exec(server.output())?.[1] ?? ''
+  const ctx = await phoneContext(browser)
+  const page = await ctx.newPage()
+  await page.goto(`${server.url}/staff/login`)
+  await page.getByLabel('Tên đăng nhập').fill(username)
+  await page.getByLabel('Mật khẩu').fill(password)
+  await page.getByRole('button', { name: 'Đăng nhập' }).click()
+  await page.waitForURL(`${server.url}/staff`)
+  return { ctx, page }
+}
+
 async function check(page: Page, path: string) {
   const res = await page.goto(`${server.url}${path}`)
   expect(res?.status(), path).toBeLessThan(500)
@@ -52,27 +65,13 @@ describe('page sweep', () => {
   })
 
   it('counter pages pass axe and fit 360 px', async () => {
-    const password = /motcua\.tinh\s+(\S+)/.exec(server.output())?.[1] ?? ''
-    const ctx = await phoneContext(browser)
-    const page = await ctx.newPage()
-    await page.goto(`${server.url}/staff/login`)
-    await page.getByLabel('Tên đăng nhập').fill('motcua.tinh')
-    await page.getByLabel('Mật khẩu').fill(password)
-    await page.getByRole('button', { name: 'Đăng nhập' }).click()
-    await page.waitForURL(`${server.url}/staff`)
+    const { ctx, page } = await staffPage('motcua.tinh')
     for (const p of ['/staff/tiep-nhan', '/staff/tiep-nhan?procedure=1.001193', '/staff/ho-so?box=intake']) await check(page, p)
     await ctx.close()
   })
 
   it('administrator pages pass axe and fit 360 px', async () => {
-    const password = /quantri\s+(\S+)/.exec(server.output())?.[1] ?? ''
-    const ctx = await phoneContext(browser)
-    const page = await ctx.newPage()
-    await page.goto(`${server.url}/staff/login`)
-    await page.getByLabel('Tên đăng nhập').fill('quantri')
-    await page.getByLabel('Mật khẩu').fill(password)
-    await page.getByRole('button', { name: 'Đăng nhập' }).click()
-    await page.waitForURL(`${server.url}/staff`)
+    const { ctx, page } = await staffPage('quantri')
     for (const p of ['/staff', '/staff/password', '/admin/lich-lam-viec', '/staff/ho-so', '/staff/so-theo-doi', '/admin/staff']) await check(page, p)
     const firstAccount = await page.locator('table a').first().getAttribute('href')
     expect(firstAccount).toMatch(/^\/admin\/staff\//)
@@ -86,4 +85,36 @@ describe('page sweep', () => {
     expect(await seriousAxeViolations(page)).toEqual([])
     await ctx.close()
   })
+
+  // Catalogue administration (issue 4 §5): list, change log, edit form, history; many pages, a longer budget.
+  it('catalogue administration pages pass axe and fit 360 px', async () => {
+    const { ctx, page } = await staffPage('quantri')
+    for (const p of ['/admin/thu-tuc', '/admin/thu-tuc?q=khai+sinh', '/admin/thu-tuc?trang-thai=all', '/admin/thu-tuc/nhat-ky', '/admin/thu-tuc/1.000894', '/admin/thu-tuc/1.000894/lich-su']) await check(page, p)
+    // The form re-rendered with its errors next to the fields.
+    await page.goto(`${server.url}/admin/thu-tuc/1.000894`)
+    await page.locator('#f-cases-0-documents-0-name').fill('')
+    await page.getByRole('button', { name: 'Lưu thành phiên bản mới' }).click()
+    await expect(page.locator('#f-changeNote-error').textContent()).resolves.toContain('nội dung thay đổi')
+    await expect(page.locator('#f-cases-0-documents-0-name-error').textContent()).resolves.toContain('tên giấy tờ')
+    expect(await seriousAxeViolations(page)).toEqual([])
+    expect(await overflowsHorizontally(page)).toBe(false)
+    // A real save from the browser: version 2, then its history with a diff.
+    await page.goto(`${server.url}/admin/thu-tuc/1.000894`)
+    await page.locator('#f-cases-0-documents-0-copies').fill('2')
+    await page.locator('#f-changeNote').fill('Thử trong trình duyệt: thêm bản sao')
+    await page.getByRole('button', { name: 'Lưu thành phiên bản mới' }).click()
+    await page.waitForURL(/da-luu=2$/)
+    await check(page, '/admin/thu-tuc/1.000894/lich-su')
+    await expect(page.locator('#h-diff').textContent()).resolves.toContain('phiên bản 1 đến phiên bản 2')
+    // Unpublished: the public page says so, and passes too.
+    await page.goto(`${server.url}/admin/thu-tuc/2.000815`)
+    await page.locator('#f-reason').fill('Thử ngừng công bố trong trình duyệt')
+    await page.getByRole('button', { name: 'Ngừng công bố' }).click()
+    await page.waitForURL(/cong-bo=ngung$/)
+    expect(await seriousAxeViolations(page)).toEqual([])
+    await check(page, '/thu-tuc/2.000815')
+    await expect(page.locator('main').textContent()).resolves.toContain('không còn áp dụng')
+    await check(page, '/thu-tuc/2.000815?phien-ban=1')
+    await ctx.close()
+  }, 300_000)
 })

@@ -7,7 +7,8 @@ import { serve } from './app/server.js'
 import { systemClock } from './shared/clock.js'
 import { runCatalogCommand } from './modules/catalog/index.js'
 import { verifyAllChains } from './modules/dossiers/index.js'
-import { runPaymentSimulatorCommand, runPaymentsCommand } from './modules/payments/index.js'
+import { runPaymentsCommand } from './modules/payments/index.js'
+import { runPaymentSimulatorCommand } from './sim/payment/index.js'
 import { paymentSettings } from './app/runtime.js'
 
 const USAGE = `vidan <command>
@@ -61,8 +62,8 @@ async function main(argv: string[]): Promise<number> {
       try {
         await migrateToLatest(h.db)
         if (values.demo) {
-          const creds = await seedDemo(h.db, systemClock)
-          console.log(`seeded reference data and ${creds.length} demo accounts`)
+          const creds = await seedDemo(h.db, systemClock, config.VIDAN_PROVINCE_CODE)
+          console.log(`seeded reference data, ${creds.length} demo accounts and the demo dossiers`)
         } else {
           await seedReference(h.db, { demoCatalog: false })
           console.log('seeded reference data')

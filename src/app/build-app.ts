@@ -4,6 +4,7 @@ import fastifyCompress from '@fastify/compress'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
 import fastifyFormbody from '@fastify/formbody'
+import fastifyMultipart from '@fastify/multipart'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import fastifySwagger from '@fastify/swagger'
@@ -22,8 +23,9 @@ import type { Db } from '../shared/database.js'
 import { isLang, type Lang } from '../shared/i18n.js'
 import type { Guards, VidanModule } from '../shared/module.js'
 import '../shared/http.js'
+import { discardUnreadMultipart, readMultipartFields } from '../shared/multipart.js'
 import { Layout, renderDocument } from '../shared/ui/layout.js'
-import type { Config } from './config.js'
+import { uploadSettings, type Config } from './config.js'
 import { handleError } from './errors.js'
 import { createMetrics } from './metrics.js'
 import { renderApiDocs } from './api-docs.js'
@@ -78,6 +80,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'], customTypes: /^(text\/|application\/json|image\/svg\+xml)/ })
   await app.register(fastifyCookie, { secret: config.cookieSecret })
   await app.register(fastifyFormbody, { bodyLimit: 256 * 1024 })
+  // File uploads, streamed: busboy cuts a file at the size limit and stops at the file count, so
+  // nothing unbounded is buffered. Only routes with `config.multipart` accept it (see readMultipartFields).
+  const uploads = uploadSettings(config)
+  await app.register(fastifyMultipart, {
+    // A file over the limit is cut and reported by the upload's reader, which goes on to check the others.
+    throwFileSizeLimit: false,
+    limits: { fileSize: uploads.maxFileBytes, files: uploads.maxFilesPerDossier, fields: 200, fieldSize: 256 * 1024, parts: 1000 },
+  })
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true },
@@ -127,6 +137,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     req.lang = isLang(fromCookie) ? fromCookie : 'vi'
   })
   app.addHook('onRequest', deps.authenticate)
+  // Runs before the routes' own preValidation (the CSRF check), so a form's `_csrf` field is seen.
+  app.addHook('preValidation', readMultipartFields)
+  app.addHook('onResponse', discardUnreadMultipart)
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff')
     reply.header('referrer-policy', 'same-origin')
@@ -184,6 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     provinceCode: config.VIDAN_PROVINCE_CODE,
     mode: config.VIDAN_MODE,
     publicUrl: config.publicUrl,
+    uploads,
   }
   for (const m of deps.modules) await m.register(app, moduleDeps)
 

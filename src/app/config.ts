@@ -1,5 +1,7 @@
+import crypto from 'node:crypto'
 import path from 'node:path'
 import { z } from 'zod'
+import type { UploadSettings } from '../shared/module.js'
 
 /** Environment variables Vì Dân reads, parsed once at boot. Every one has a default. */
 export const Config = z.object({
@@ -24,6 +26,21 @@ export const Config = z.object({
   VIDAN_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
   /** Province the deployment serves (GSO code). Cà Mau is 96. */
   VIDAN_PROVINCE_CODE: z.string().regex(/^\d{2}$/).default('96'),
+  /** Citizen login (OpenID Connect): the identity provider's issuer. Unset in demo mode: the bundled demo provider at /idp-demo. */
+  VIDAN_OIDC_ISSUER: z.string().url().optional(),
+  VIDAN_OIDC_CLIENT_ID: z.string().min(1).max(255).optional(),
+  VIDAN_OIDC_CLIENT_SECRET: z.string().min(16).max(500).optional(),
+  /** The callback registered at the provider; defaults to $VIDAN_PUBLIC_URL/dang-nhap/cong-dan/callback. */
+  VIDAN_OIDC_REDIRECT_URL: z.string().url().optional(),
+  VIDAN_OIDC_SCOPE: z.string().regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, 'space-separated scopes').default('openid profile phone address vneid'),
+  /** Largest uploaded file in megabytes (decimals allowed); larger files are refused while they stream in. */
+  VIDAN_UPLOAD_MAX_FILE_MB: z.coerce.number().positive().max(1024).default(10),
+  /** Most files one dossier may carry (scans and results together). */
+  VIDAN_UPLOAD_MAX_FILES: z.coerce.number().int().min(1).max(1000).default(30),
+  /** Most file megabytes one request may bring: what one upload may hold in memory. */
+  VIDAN_UPLOAD_MAX_REQUEST_MB: z.coerce.number().positive().max(4096).default(50),
+  /** host:port of a clamd daemon that scans every upload; unset: files are recorded as not scanned. */
+  VIDAN_CLAMD_ADDRESS: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port').optional(),
   /** National payment platform (DOMAIN B §12.3): base URL, partner code, secret key. Demo defaults point at `vidan sim payment`. */
   VIDAN_PAYMENT_GATEWAY_URL: z.string().url().optional(),
   VIDAN_PAYMENT_PARTNER_CODE: z.string().min(1).max(50).optional(),
@@ -34,7 +51,26 @@ export const Config = z.object({
   VIDAN_ONLINE_FEE_PERCENT: z.coerce.number().int().min(0).max(100).default(100),
   VIDAN_ONLINE_FEE_BASIS: z.string().max(300).optional(),
 })
-export type Config = z.infer<typeof Config> & { dataDir: string; cookieSecret: string; publicUrl: string; payment: PaymentConfig }
+export interface CitizenLoginConfig {
+  issuer: string
+  clientId: string
+  clientSecret: string
+  redirectUrl: string
+  scope: string
+}
+export type Config = z.infer<typeof Config> & {
+  dataDir: string
+  cookieSecret: string
+  publicUrl: string
+  /** Unset: no citizen login (production without a provider). */
+  citizenLogin: CitizenLoginConfig | undefined
+  /** Serve the bundled demo identity provider at /idp-demo (demo mode without VIDAN_OIDC_ISSUER only). */
+  demoIdp: boolean
+  payment: PaymentConfig
+}
+
+/** Where the bundled demo identity provider is mounted. */
+export const DEMO_IDP_PATH = '/idp-demo'
 
 /** The payment platform as resolved: `gatewayUrl` undefined means online payment is off. */
 export interface PaymentConfig {
@@ -72,15 +108,60 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(['VIDAN_PAYMENT_PARTNER_CODE, VIDAN_PAYMENT_SECRET: required in production mode when VIDAN_PAYMENT_GATEWAY_URL is set'])
   }
   const demo = c.VIDAN_MODE === 'demo'
+  const publicUrl = c.VIDAN_PUBLIC_URL ?? `http://localhost:${c.PORT}`
+  const { citizenLogin, demoIdp } = citizenLoginConfig(c, publicUrl.replace(/\/+$/, ''))
   return {
     ...c,
     dataDir: path.resolve(c.VIDAN_DATA_DIR),
     cookieSecret: c.VIDAN_COOKIE_SECRET ?? DEMO_COOKIE_SECRET,
-    publicUrl: c.VIDAN_PUBLIC_URL ?? `http://localhost:${c.PORT}`,
+    publicUrl,
+    citizenLogin,
+    demoIdp,
     payment: {
       gatewayUrl: c.VIDAN_PAYMENT_GATEWAY_URL ?? (demo ? DEMO_PAYMENT.gatewayUrl : undefined),
       partnerCode: c.VIDAN_PAYMENT_PARTNER_CODE ?? (demo ? DEMO_PAYMENT.partnerCode : ''),
       secret: c.VIDAN_PAYMENT_SECRET ?? (demo ? DEMO_PAYMENT.secret : ''),
     },
+  }
+}
+
+/**
+ * Demo mode with no provider configured uses the bundled demo provider, with a client secret
+ * drawn at start (both ends live in this process). Otherwise the provider is configured by
+ * variables only; production demands HTTPS and never gets the demo provider.
+ */
+function citizenLoginConfig(c: z.infer<typeof Config>, publicUrl: string): { citizenLogin: CitizenLoginConfig | undefined; demoIdp: boolean } {
+  const redirectUrl = c.VIDAN_OIDC_REDIRECT_URL ?? `${publicUrl}/dang-nhap/cong-dan/callback`
+  const scope = c.VIDAN_OIDC_SCOPE
+  if (!c.VIDAN_OIDC_ISSUER) {
+    if (c.VIDAN_MODE === 'production') {
+      if (c.VIDAN_OIDC_CLIENT_ID || c.VIDAN_OIDC_CLIENT_SECRET) throw new ConfigError(['VIDAN_OIDC_ISSUER: required when a client id or secret is set'])
+      return { citizenLogin: undefined, demoIdp: false }
+    }
+    const clientSecret = c.VIDAN_OIDC_CLIENT_SECRET ?? crypto.randomBytes(24).toString('base64url')
+    return { citizenLogin: { issuer: `${publicUrl}${DEMO_IDP_PATH}`, clientId: c.VIDAN_OIDC_CLIENT_ID ?? 'vidan-demo', clientSecret, redirectUrl, scope }, demoIdp: true }
+  }
+  const { VIDAN_OIDC_CLIENT_ID: clientId, VIDAN_OIDC_CLIENT_SECRET: clientSecret } = c
+  const problems: string[] = []
+  if (!clientId) problems.push('VIDAN_OIDC_CLIENT_ID: required with VIDAN_OIDC_ISSUER')
+  if (!clientSecret) problems.push('VIDAN_OIDC_CLIENT_SECRET: required with VIDAN_OIDC_ISSUER')
+  if (c.VIDAN_MODE === 'production') {
+    if (!c.VIDAN_OIDC_ISSUER.startsWith('https:')) problems.push('VIDAN_OIDC_ISSUER: must be https in production mode')
+    if (!redirectUrl.startsWith('https:')) problems.push('VIDAN_OIDC_REDIRECT_URL: must be https in production mode (set VIDAN_PUBLIC_URL or this variable)')
+  }
+  if (problems.length || !clientId || !clientSecret) throw new ConfigError(problems)
+  return { citizenLogin: { issuer: c.VIDAN_OIDC_ISSUER, clientId, clientSecret, redirectUrl, scope }, demoIdp: false }
+}
+
+const MB = 1024 * 1024
+
+/** The upload limits modules and the multipart parser apply. */
+export function uploadSettings(c: Config): UploadSettings {
+  const clamd = c.VIDAN_CLAMD_ADDRESS ? /^(.+):(\d+)$/.exec(c.VIDAN_CLAMD_ADDRESS) : null
+  return {
+    maxFileBytes: Math.floor(c.VIDAN_UPLOAD_MAX_FILE_MB * MB),
+    maxFilesPerDossier: c.VIDAN_UPLOAD_MAX_FILES,
+    maxRequestBytes: Math.floor(c.VIDAN_UPLOAD_MAX_REQUEST_MB * MB),
+    clamd: clamd ? { host: clamd[1]!, port: Number(clamd[2]), timeoutMs: 30_000 } : undefined,
   }
 }

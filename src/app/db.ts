@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
@@ -15,7 +16,7 @@ import {
   type TransactionSettings,
 } from 'kysely'
 import pg from 'pg'
-import { OuterConnectionInTransactionError, transactionScope, type Database, type Db } from '../shared/database.js'
+import { OuterConnectionInTransactionError, PREPARE, transactionScope, type Database, type Db } from '../shared/database.js'
 
 export type Backend = 'pglite' | 'postgres'
 
@@ -75,8 +76,33 @@ function guarded(dialect: Dialect): Dialect {
   }
 }
 
+/** Distinct statement texts prepared at most; beyond, marked statements run unprepared. */
+const MAX_PREPARED = 500
+
+/**
+ * Sends the statements marked with PREPARE as named statements, so each connection parses and
+ * plans them once (a transition's statements spend more time there than in execution).
+ */
+function preparing(pool: pg.Pool): pg.Pool {
+  const names = new Map<string, string>()
+  const nameOf = (text: string) => {
+    let name = names.get(text)
+    if (!name && names.size < MAX_PREPARED) names.set(text, (name = `vidan_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 24)}`))
+    return name
+  }
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (config: unknown, values?: unknown, callback?: unknown) => unknown
+    const prepared = (config: unknown, values?: unknown, callback?: unknown) => {
+      const name = typeof config === 'string' && config.startsWith(PREPARE) ? nameOf(config) : undefined
+      return name ? query({ name, text: config, values }, callback) : query(config, values, callback)
+    }
+    client.query = prepared as typeof client.query
+  })
+  return pool
+}
+
 function kyselyOver(pool: pg.Pool): Db {
-  return new Kysely<Database>({ dialect: guarded(new PostgresDialect({ pool })), plugins: [new CamelCasePlugin()] })
+  return new Kysely<Database>({ dialect: guarded(new PostgresDialect({ pool: preparing(pool) })), plugins: [new CamelCasePlugin()] })
 }
 
 /** Connects to PostgreSQL at `url`. */

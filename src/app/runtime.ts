@@ -5,9 +5,10 @@ import type { Job } from '../shared/module.js'
 import { createStaffAuth, type IdentitySettings } from '../modules/identity/index.js'
 import type { PaymentSettings } from '../modules/payments/index.js'
 import { buildApp } from './build-app.js'
-import type { Config } from './config.js'
+import { DEMO_IDP_PATH, uploadSettings, type Config } from './config.js'
 import { registerHome } from './home.js'
 import { allModules } from './modules.js'
+import { registerDemoIdp } from '../sim/demo-idp/index.js'
 
 export function identitySettings(config: Config): IdentitySettings {
   return {
@@ -15,6 +16,7 @@ export function identitySettings(config: Config): IdentitySettings {
     maxFailedLogins: config.VIDAN_LOGIN_MAX_FAILURES,
     lockMinutes: config.VIDAN_LOGIN_LOCK_MINUTES,
     loginRatePerMinute: config.VIDAN_LOGIN_RATE_PER_MINUTE,
+    citizenLogin: config.citizenLogin,
   }
 }
 
@@ -31,7 +33,7 @@ export function paymentSettings(config: Config): PaymentSettings {
 export function collectJobs(opts: { config: Config; db: Db; clock: Clock }): Job[] {
   const settings = identitySettings(opts.config)
   const auth = createStaffAuth({ db: opts.db, clock: opts.clock }, settings)
-  const deps = { db: opts.db, clock: opts.clock, guards: auth.guards, provinceCode: opts.config.VIDAN_PROVINCE_CODE, mode: opts.config.VIDAN_MODE, publicUrl: opts.config.publicUrl }
+  const deps = { db: opts.db, clock: opts.clock, guards: auth.guards, provinceCode: opts.config.VIDAN_PROVINCE_CODE, mode: opts.config.VIDAN_MODE, publicUrl: opts.config.publicUrl, uploads: uploadSettings(opts.config) }
   return allModules({ identity: settings, secureCookies: false, payments: paymentSettings(opts.config) }).flatMap((m) => m.jobs?.(deps) ?? [])
 }
 
@@ -50,5 +52,9 @@ export async function createWebApp(opts: { config: Config; db: Db; clock: Clock;
     logger: opts.logger,
   })
   registerHome(app)
+  if (opts.config.demoIdp && opts.config.citizenLogin) {
+    const login = opts.config.citizenLogin
+    await registerDemoIdp(app, { issuer: login.issuer, path: DEMO_IDP_PATH, mode: opts.config.VIDAN_MODE, client: { clientId: login.clientId, clientSecret: login.clientSecret, redirectUrl: login.redirectUrl } })
+  }
   return app
 }

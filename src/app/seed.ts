@@ -2,6 +2,7 @@ import type { Clock } from '../shared/clock.js'
 import type { Db } from '../shared/database.js'
 import { seedCalendar } from '../modules/calendar/index.js'
 import { seedCatalog } from '../modules/catalog/index.js'
+import { seedDemoDossiers } from '../modules/dossiers/index.js'
 import { seedDemoStaff, type DemoCredential } from '../modules/identity/index.js'
 import { seedOrganisation } from '../modules/org/index.js'
 
@@ -17,8 +18,13 @@ export async function seedReference(db: Db, opts: { demoCatalog: boolean }): Pro
   if (opts.demoCatalog) await seedCatalog(db)
 }
 
-/** Reference data, the demo catalogue and demo accounts. Never called in production mode. */
-export async function seedDemo(db: Db, clock: Clock): Promise<DemoCredential[]> {
+/**
+ * Reference data, the demo catalogue, demo accounts and, on a database without dossiers, a dozen
+ * demo dossiers in every state (made through the lifecycle service). Never called in production mode.
+ */
+export async function seedDemo(db: Db, clock: Clock, provinceCode: string): Promise<DemoCredential[]> {
   await seedReference(db, { demoCatalog: true })
-  return seedDemoStaff(db, clock)
+  const creds = await seedDemoStaff(db, clock)
+  await seedDemoDossiers(db, clock, provinceCode)
+  return creds
 }

@@ -15,7 +15,7 @@ export async function serve(config: Config): Promise<{ url: string; stop: () => 
   try {
     await migrateToLatest(handle.db)
     if (config.VIDAN_MODE === 'demo') {
-      const creds = await seedDemo(handle.db, clock)
+      const creds = await seedDemo(handle.db, clock, config.VIDAN_PROVINCE_CODE)
       printDemoCredentials(creds)
     } else {
       await seedReference(handle.db, { demoCatalog: false })

@@ -10,7 +10,7 @@ export const ROLE_LABELS: Record<StaffRole, { vi: string; en: string }> = {
   admin: { vi: 'Quản trị hệ thống', en: 'Administrator' },
 }
 
-/** Who is making a request, as far as the web layer knows. */
+/** An officer signed in with a staff account. */
 export interface StaffPrincipal {
   kind: 'staff'
   accountId: string
@@ -24,4 +24,18 @@ export interface StaffPrincipal {
   mustChangePassword: boolean
 }
 
-export type Principal = StaffPrincipal
+/** VNeID account levels (Decree 69/2024, DOMAIN B §10): 2 = identity verified in person. */
+export type AssuranceLevel = 1 | 2
+
+/** A citizen or business representative signed in through the national identity provider. */
+export interface CitizenPrincipal {
+  kind: 'citizen'
+  citizenId: string
+  sessionId: string
+  fullName: string
+  /** Level of the account at this login; level 2 is reported to the national portal (TaiKhoanDuocXacThucVoiVNeID). */
+  assuranceLevel: AssuranceLevel
+}
+
+/** Who is making a request, as far as the web layer knows. Guards check `kind`: staff pages never accept a citizen and vice versa. */
+export type Principal = StaffPrincipal | CitizenPrincipal

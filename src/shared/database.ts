@@ -11,6 +11,13 @@ export interface Database {}
 export type Db = Kysely<Database>
 export type Trx = Transaction<Database>
 
+/**
+ * Put first in a statement's text to have it prepared: each connection parses and plans it once,
+ * then only binds values (src/app/db.ts). For hot statements whose text takes a few shapes only:
+ * every distinct text stays prepared on every connection for the connection's life.
+ */
+export const PREPARE = '/*prepare*/ '
+
 /** Thrown when code inside a transaction reaches for the outer connection. */
 export class OuterConnectionInTransactionError extends Error {
   readonly code = 'DB.OUTER_CONNECTION_IN_TRANSACTION'

@@ -24,6 +24,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set false on routes called by outside systems (signed callbacks) that cannot carry a CSRF token. */
     csrf?: boolean
+    /**
+     * The route accepts multipart/form-data (file uploads). The text fields sent before the first
+     * file become `request.body` (so validation and the CSRF check see them); the files are left
+     * unread for the handler (`multipartFiles`). Other routes answer 415 to a multipart request.
+     */
+    multipart?: boolean
   }
 }
 

@@ -1,5 +1,6 @@
-import { sql, type Generated, type Insertable } from 'kysely'
+import { sql, type Generated, type Insertable, type RawBuilder } from 'kysely'
 import { inTransaction, type Db, type Trx } from './database.js'
+import { insertFromJson, type InsertFromJsonOptions } from './sql-rows.js'
 
 export interface OutboxEventsTable {
   id: Generated<number>
@@ -40,6 +41,19 @@ export async function appendOutboxEvent(trx: Trx, event: NewOutboxEvent): Promis
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
+}
+
+const OUTBOX_COLUMNS = { topic: 'text', aggregateType: 'text', aggregateId: 'text', payload: 'jsonb', actorId: 'text', occurredAt: 'timestamptz' } as const
+
+/**
+ * appendOutboxEvent for several events as SQL to embed in a larger statement (a data-modifying
+ * CTE), so a change and the events announcing it take one round trip; the events get ids in the
+ * given order. `guard` and `rewrite` as in insertFromJson (a rewrite of `payload` is SQL over
+ * `x.payload`). The caller runs it in the transaction of the change.
+ */
+export function outboxInsert(events: readonly NewOutboxEvent[], opts: InsertFromJsonOptions<keyof typeof OUTBOX_COLUMNS> = {}): RawBuilder<unknown> {
+  const rows = events.map((e) => ({ ...e, actorId: e.actorId ?? null, occurredAt: e.occurredAt ?? null }))
+  return insertFromJson('outbox_events', OUTBOX_COLUMNS, rows, { ...opts, rewrite: { occurredAt: sql`coalesce(x.occurred_at, now())`, ...opts.rewrite } })
 }
 
 /**

@@ -600,7 +600,7 @@ export function registerCalendarPages(appIn: FastifyInstance, deps: CalendarDeps
         calc={calc}
         errors={errors}
         result={result}
-        isAdmin={req.principal?.role === 'admin'}
+        isAdmin={req.principal?.kind === 'staff' && req.principal.role === 'admin'}
       />,
     )
   })

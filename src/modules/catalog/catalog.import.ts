@@ -133,7 +133,7 @@ export async function importNational(deps: { db: Db; clock: Clock }, records: un
       opts.onProgress?.('write', d, t),
     )
     const c = { created: w.created, changed: w.changed, unchanged: w.unchanged }
-    await announceImport(trx, 'national', c, opts.actorId ?? null)
+    await announceImport(trx, 'national', c, opts.actorId ?? null, { at: deps.clock.now(), file: opts.file })
     return c
   })
   return nationalReport(opts.file ?? null, startedAt, deps.clock.now(), records.length, parsed, rejected, counts)
@@ -410,7 +410,7 @@ export async function applyProvinceList(
     opts.onProgress?.('write', d, t),
   )
   const counts = { created: w.created, changed: w.changed, unchanged: w.unchanged }
-  await announceImport(trx, source === 'seed' ? 'seed' : 'province', counts, opts.actorId ?? null)
+  await announceImport(trx, source === 'seed' ? 'seed' : 'province', counts, opts.actorId ?? null, { at: clock.now(), file: opts.file })
   return {
     kind: 'province',
     file: opts.file ?? null,

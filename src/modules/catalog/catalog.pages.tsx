@@ -418,10 +418,87 @@ export interface VersionLine {
   changeNote: string | null
 }
 
-/** Everything a citizen needs about one procedure, printable. */
-export function ProcedurePage(p: { lang: Lang; proc: ProcedureDto; versions: VersionLine[] }) {
+/** The versions, each a link but the one shown (`shown` undefined: every one is a link). */
+function VersionsSection({ lang, proc, versions, shown }: { lang: Lang; proc: ProcedureDto; versions: VersionLine[]; shown: number | undefined }) {
+  const t = tt(lang)
+  const c = proc.content
+  return (
+    <section aria-labelledby="h-versions" class="versions">
+      <h2 id="h-versions">{t('Công bố và phiên bản', 'Publication and versions')}</h2>
+      <ul>
+        {versions.map((v) => (
+          <li>
+            {v.version === shown ? (
+              <strong>{t(`Phiên bản ${v.version}`, `Version ${v.version}`)}</strong>
+            ) : (
+              <a href={`/thu-tuc/${proc.code}?phien-ban=${v.version}`}>{t(`Phiên bản ${v.version}`, `Version ${v.version}`)}</a>
+            )}
+            , {t('công bố', 'published')} {formatVnDateTime(new Date(v.publishedAt))}
+            {v.changeNote ? ` — ${v.changeNote}` : ''}
+          </li>
+        ))}
+      </ul>
+      {c.sourceUrl ? (
+        <p class="muted">
+          {t('Nguồn: ', 'Source: ')}
+          <a href={c.sourceUrl} rel="external noopener">
+            {t('CSDL quốc gia về thủ tục hành chính', 'National procedure database')}
+          </a>
+        </p>
+      ) : null}
+    </section>
+  )
+}
+
+function NoLongerApplies({ lang, proc }: { lang: Lang; proc: ProcedureDto }) {
+  const t = tt(lang)
+  const since = formatVnDateTime(new Date(proc.unpublishedAt ?? proc.publishedAt))
+  return (
+    <div class="alert" role="note">
+      <p>
+        <strong>{t(`Thủ tục này không còn áp dụng từ ${since}.`, `This procedure no longer applies since ${since}.`)}</strong>
+      </p>
+      {proc.unpublishedReason ? (
+        <p>
+          {t('Lý do', 'Reason')}: {proc.unpublishedReason}
+        </p>
+      ) : null}
+      <p>{t('Cơ quan nhà nước không tiếp nhận hồ sơ mới theo thủ tục này.', 'No new dossiers are received under this procedure.')}</p>
+    </div>
+  )
+}
+
+/** A procedure that no longer applies: since when and why, instead of its checklist; its versions stay readable. */
+function UnpublishedProcedurePage(p: { lang: Lang; proc: ProcedureDto; versions: VersionLine[] }) {
   const t = tt(p.lang)
   const { proc } = p
+  return (
+    <article class="procedure">
+      <p class="noprint">
+        <a href="/thu-tuc">{t('← Danh mục thủ tục', '← Procedure catalogue')}</a>
+      </p>
+      <h1>{proc.name}</h1>
+      <NoLongerApplies lang={p.lang} proc={proc} />
+      <dl class="facts">
+        <dt>{t('Mã thủ tục', 'Code')}</dt>
+        <dd>{proc.code}</dd>
+        <dt>{t('Lĩnh vực', 'Field')}</dt>
+        <dd>{proc.field}</dd>
+      </dl>
+      <p>
+        {t('Nội dung đã công bố trước đây vẫn xem được theo từng phiên bản dưới đây. ', 'What was published before stays readable, version by version, below. ')}
+        <a href="/thu-tuc">{t('Tìm thủ tục khác', 'Find another procedure')}</a>
+      </p>
+      <VersionsSection lang={p.lang} proc={proc} versions={p.versions} shown={undefined} />
+    </article>
+  )
+}
+
+/** Everything a citizen needs about one procedure, printable (or, once unpublished, that it no longer applies). */
+export function ProcedurePage(p: { lang: Lang; proc: ProcedureDto; versions: VersionLine[]; versionAsked?: boolean }) {
+  const t = tt(p.lang)
+  const { proc } = p
+  if (proc.unpublishedAt && !p.versionAsked) return <UnpublishedProcedurePage lang={p.lang} proc={proc} versions={p.versions} />
   const c = proc.content
   const competent = proc.agencies.filter((a) => a.role === 'competent')
   const receiving = proc.agencies.filter((a) => a.role === 'receiving')
@@ -432,6 +509,7 @@ export function ProcedurePage(p: { lang: Lang; proc: ProcedureDto; versions: Ver
         <a href="/thu-tuc">{t('← Danh mục thủ tục', '← Procedure catalogue')}</a>
       </p>
       <h1>{proc.name}</h1>
+      {proc.unpublishedAt ? <NoLongerApplies lang={p.lang} proc={proc} /> : null}
       {proc.version !== proc.latestVersion ? (
         <p class="alert">
           {t(`Bạn đang xem phiên bản ${proc.version}, không phải phiên bản hiện hành.`, `You are reading version ${proc.version}, not the current one.`)}{' '}
@@ -538,30 +616,7 @@ export function ProcedurePage(p: { lang: Lang; proc: ProcedureDto; versions: Ver
           </p>
         </section>
       ) : null}
-      <section aria-labelledby="h-versions" class="versions">
-        <h2 id="h-versions">{t('Công bố và phiên bản', 'Publication and versions')}</h2>
-        <ul>
-          {p.versions.map((v) => (
-            <li>
-              {v.version === proc.version ? (
-                <strong>{t(`Phiên bản ${v.version}`, `Version ${v.version}`)}</strong>
-              ) : (
-                <a href={`/thu-tuc/${proc.code}?phien-ban=${v.version}`}>{t(`Phiên bản ${v.version}`, `Version ${v.version}`)}</a>
-              )}
-              , {t('công bố', 'published')} {formatVnDateTime(new Date(v.publishedAt))}
-              {v.changeNote ? ` — ${v.changeNote}` : ''}
-            </li>
-          ))}
-        </ul>
-        {c.sourceUrl ? (
-          <p class="muted">
-            {t('Nguồn: ', 'Source: ')}
-            <a href={c.sourceUrl} rel="external noopener">
-              {t('CSDL quốc gia về thủ tục hành chính', 'National procedure database')}
-            </a>
-          </p>
-        ) : null}
-      </section>
+      <VersionsSection lang={p.lang} proc={proc} versions={p.versions} shown={proc.version} />
     </article>
   )
 }

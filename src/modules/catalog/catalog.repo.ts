@@ -99,7 +99,7 @@ const VERSION_COLUMNS = [
 ] as const
 
 export async function findHead(db: Conn, code: string) {
-  return db.selectFrom('catalogProcedures').select(['code', 'currentVersion', 'inProvince', 'unpublishedAt']).where('code', '=', code).executeTakeFirst()
+  return db.selectFrom('catalogProcedures').select(['code', 'currentVersion', 'inProvince', 'unpublishedAt', 'unpublishedReason']).where('code', '=', code).executeTakeFirst()
 }
 
 export async function findVersion(db: Conn, code: string, version: number): Promise<VersionRow | undefined> {
@@ -107,16 +107,17 @@ export async function findVersion(db: Conn, code: string, version: number): Prom
 }
 
 /** The version in force at `at`: the last one published at or before it. */
+function inForceAt(db: Conn, code: string, at: Date) {
+  return db.selectFrom('catalogProcedureVersions').where('code', '=', code).where('publishedAt', '<=', at).orderBy('publishedAt', 'desc').orderBy('version', 'desc').limit(1)
+}
+
 export async function findVersionInForce(db: Conn, code: string, at: Date): Promise<VersionRow | undefined> {
-  return db
-    .selectFrom('catalogProcedureVersions')
-    .select(VERSION_COLUMNS)
-    .where('code', '=', code)
-    .where('publishedAt', '<=', at)
-    .orderBy('publishedAt', 'desc')
-    .orderBy('version', 'desc')
-    .limit(1)
-    .executeTakeFirst()
+  return inForceAt(db, code, at).select(VERSION_COLUMNS).executeTakeFirst()
+}
+
+/** findVersionInForce without the content: the (code, version) alone. */
+export async function findVersionNumberInForce(db: Conn, code: string, at: Date): Promise<{ code: string; version: number } | undefined> {
+  return inForceAt(db, code, at).select(['code', 'version']).executeTakeFirst()
 }
 
 export async function listVersions(db: Conn, code: string) {

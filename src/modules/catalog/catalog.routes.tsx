@@ -1,17 +1,16 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import type { StaffPrincipal } from '../../shared/auth.js'
 import { NotFoundError, ValidationError } from '../../shared/errors.js'
 import { tr } from '../../shared/i18n.js'
 import type { ModuleDeps, VidanModule } from '../../shared/module.js'
 import { findAgencyById } from '../org/index.js'
 import { RULE_LABELS } from './catalog.labels.js'
 import { AgencyPage, CatalogHomePage, CatalogResultsPage, ProcedurePage } from './catalog.pages.js'
-import { AgencyRef, COMMUNE_RULES, ProcedureCode, ProcedureDto, ProcedureEdit, SearchQuery, SearchResultDto, VersionSummaryDto } from './catalog.schemas.js'
+import { registerCatalogAdmin } from './catalog.admin-routes.js'
+import { AgencyRef, COMMUNE_RULES, ProcedureCode, ProcedureDto, SearchQuery, SearchResultDto, VersionSummaryDto } from './catalog.schemas.js'
 import {
   agencyNameMap,
-  editProcedure,
   getProcedure,
   listAgencyProcedures,
   listCatalogFields,
@@ -41,7 +40,6 @@ export const catalogModule: VidanModule = {
   register(appIn: FastifyInstance, m: ModuleDeps) {
     const app = appIn.withTypeProvider<ZodTypeProvider>()
     const deps: CatalogDeps = { db: m.db, clock: m.clock }
-    const admin = m.guards.staff('admin')
 
     // ---- API ---------------------------------------------------------------------------------
     app.get(
@@ -81,20 +79,8 @@ export const catalogModule: VidanModule = {
       },
       async (req) => ({ items: await listProcedureVersions(deps, req.params.code) }),
     )
-    app.post(
-      '/api/v1/procedures/:code/versions',
-      {
-        schema: {
-          tags: ['catalog'],
-          summary: 'Edit a procedure (administrator): publishes a new version; the previous ones stay readable',
-          params: CodeParam,
-          body: ProcedureEdit,
-          response: { 201: ProcedureDto, 400: ErrorDto, 404: ErrorDto, 409: ErrorDto },
-        },
-        preHandler: admin,
-      },
-      async (req, reply) => reply.status(201).send(await editProcedure(deps, req.params.code, req.body, (req.principal as StaffPrincipal).accountId)),
-    )
+    // Edit, publish, unpublish, diff, audit, and the /admin/thu-tuc pages.
+    registerCatalogAdmin(app, m)
 
     // ---- pages -------------------------------------------------------------------------------
     app.get('/thu-tuc', { schema: { hide: true, querystring: z.record(z.string(), z.unknown()) } }, async (req, reply) => {
@@ -125,7 +111,7 @@ export const catalogModule: VidanModule = {
       if (v !== undefined && version === undefined) throw new ValidationError('VALIDATION.FAILED', 'Số phiên bản không hợp lệ.')
       const proc = await getProcedure(deps, code.data, { version })
       const versions = await listProcedureVersions(deps, code.data)
-      return reply.page({ title: proc.name, description: tr(req.lang, `${proc.name}: hồ sơ, thời hạn, phí, nơi nộp.`, `${proc.name}: documents, time limit, fees, where to submit.`) }, <ProcedurePage lang={req.lang} proc={proc} versions={versions} />)
+      return reply.page({ title: proc.name, description: tr(req.lang, `${proc.name}: hồ sơ, thời hạn, phí, nơi nộp.`, `${proc.name}: documents, time limit, fees, where to submit.`) }, <ProcedurePage lang={req.lang} proc={proc} versions={versions} versionAsked={version !== undefined} />)
     })
 
     app.get('/co-quan/:id', { schema: { hide: true, params: z.object({ id: z.string().max(80) }) } }, async (req, reply) => {

@@ -168,7 +168,15 @@ export const SearchResultDto = z.object({
 export type SearchResultDto = z.infer<typeof SearchResultDto>
 export type FacetValue = z.infer<typeof FacetValue>
 
-export const AgencyDto = z.object({ ref: z.string(), role: z.enum(['competent', 'receiving']), name: z.string(), knownToOrg: z.boolean() })
+export const AgencyDto = z.object({
+  ref: z.string(),
+  role: z.enum(['competent', 'receiving']),
+  /** The organisation's name for the agency, else the label published with the procedure. */
+  name: z.string(),
+  /** The agency's name as published with this version. */
+  label: z.string(),
+  knownToOrg: z.boolean(),
+})
 
 export const ProcedureDto = z.object({
   code: z.string(),
@@ -188,6 +196,9 @@ export const ProcedureDto = z.object({
   source: z.string(),
   changeNote: z.string().nullable(),
   content: ProcedureContent,
+  /** Set when an administrator unpublished the procedure: it no longer applies and takes no dossiers. */
+  unpublishedAt: z.string().nullable(),
+  unpublishedReason: z.string().nullable(),
 })
 export type ProcedureDto = z.infer<typeof ProcedureDto>
 
@@ -217,5 +228,73 @@ export const ProcedureEdit = z.object({
   localTime: ProcessingTime.nullable().optional(),
   localFee: Fee.nullable().optional(),
   duePublishBy: z.iso.datetime({ offset: true }).nullable().optional(),
+  levels: z.array(Level).min(1, 'Chọn ít nhất một cấp thực hiện.').max(4).optional(),
+  subjects: z.array(Subject).max(3).optional(),
+  channels: z.array(ChannelRow).max(12, 'Tối đa 12 dòng thời hạn và phí.').optional(),
+  cases: z
+    .array(
+      DocumentCase.extend({
+        name: z.string().trim().max(1000).nullable(),
+        documents: z
+          .array(
+            RequiredDocument.extend({
+              name: z.string().trim().min(1, 'Cần nhập tên giấy tờ.').max(6000),
+              originals: z.number().int().min(0).max(99, 'Tối đa 99 bản.'),
+              copies: z.number().int().min(0).max(99, 'Tối đa 99 bản.'),
+              templates: z.array(z.string().trim().min(1).max(300)).max(20),
+            }),
+          )
+          .max(100),
+      }),
+    )
+    .max(30)
+    .optional(),
+  legalBases: z
+    .array(LegalBasis.extend({ title: z.string().trim().min(3, 'Cần nhập tên văn bản.').max(2000), code: z.string().trim().max(100).nullable(), effectiveFrom: z.iso.date().nullable() }))
+    .max(60)
+    .optional(),
 })
 export type ProcedureEdit = z.infer<typeof ProcedureEdit>
+
+/** Unpublishing takes the procedure off the portal (it no longer applies here); a reason is required. */
+export const UnpublishInput = z.object({
+  expectedVersion: z.number().int().min(1),
+  reason: z.string().trim().min(5, 'Cần ghi lý do ngừng công bố (ít nhất 5 ký tự).').max(1000),
+})
+export type UnpublishInput = z.infer<typeof UnpublishInput>
+
+export const PublishInput = z.object({
+  expectedVersion: z.number().int().min(1),
+  note: z.string().trim().max(1000).optional(),
+})
+export type PublishInput = z.infer<typeof PublishInput>
+
+export const AUDIT_ACTIONS = ['edit', 'publish', 'unpublish', 'national_import', 'province_import', 'seed'] as const
+export const AuditAction = z.enum(AUDIT_ACTIONS)
+
+export const AuditEntryDto = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  action: AuditAction,
+  code: z.string().nullable(),
+  version: z.number().int().nullable(),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  reason: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+})
+export type AuditEntryDto = z.infer<typeof AuditEntryDto>
+
+const DiffPart = z.object({ value: z.string(), added: z.boolean(), removed: z.boolean() })
+export const FieldChangeDto = z.object({
+  key: z.string(),
+  label: z.string(),
+  kind: z.enum(['value', 'text', 'list']),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+  /** `text`: the words of before and after, each part kept, added or removed. */
+  parts: z.array(DiffPart).optional(),
+  /** `list`: one entry per line; a changed line carries its word diff. */
+  lines: z.array(z.object({ op: z.enum(['same', 'added', 'removed', 'changed']), text: z.string(), parts: z.array(DiffPart).optional() })).optional(),
+})
+export type FieldChangeDto = z.infer<typeof FieldChangeDto>

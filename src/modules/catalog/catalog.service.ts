@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import { z } from 'zod'
 import type { Clock } from '../../shared/clock.js'
 import { inTransaction, type Db, type Trx } from '../../shared/database.js'
-import { ConcurrentUpdateError, NotFoundError, ValidationError } from '../../shared/errors.js'
+import { NotFoundError } from '../../shared/errors.js'
 import { appendOutboxEvent } from '../../shared/outbox.js'
 import { listAgencies } from '../org/index.js'
 import {
@@ -14,11 +14,11 @@ import {
   findHead,
   findVersion,
   findVersionInForce,
+  findVersionNumberInForce,
   listAgencyLabels,
   listByAgency,
   listFields,
   listVersions,
-  lockHead,
   searchProcedures as searchRows,
   writeVersionsAndHeads,
   type HeadRow,
@@ -34,12 +34,12 @@ import {
   type FacetValue,
   type OnlineLevel,
   type ProcedureDto,
-  type ProcedureEdit,
   type SearchQuery,
   type SearchResultDto,
 } from './catalog.schemas.js'
 import type { Lang } from '../../shared/i18n.js'
 import { facetLabel } from './catalog.labels.js'
+import { insertAudit } from './catalog.admin.repo.js'
 
 export interface CatalogDeps {
   db: Db
@@ -228,20 +228,22 @@ function draftOf(r: VersionRow): VersionDraft {
 
 const isRule = (ref: string) => (COMMUNE_RULES as readonly string[]).includes(ref)
 
-async function toDto(db: Db, row: VersionRow, latestVersion: number): Promise<ProcedureDto> {
+async function toDto(db: Db, row: VersionRow, head: { currentVersion: number; unpublishedAt: Date | null; unpublishedReason: string | null }): Promise<ProcedureDto> {
   const d = draftOf(row)
   const known = new Map((await listAgencies(db)).map((a) => [a.id, a.name]))
   const { agencies: _a, content: _c, duePublishBy: _d, ...plain } = d
   return {
     ...plain,
     version: row.version,
-    latestVersion,
-    agencies: d.agencies.map((a) => ({ ref: a.ref, role: a.role, name: known.get(a.ref) ?? a.label, knownToOrg: isRule(a.ref) || known.has(a.ref) })),
+    latestVersion: head.currentVersion,
+    agencies: d.agencies.map((a) => ({ ref: a.ref, role: a.role, name: known.get(a.ref) ?? a.label, label: a.label, knownToOrg: isRule(a.ref) || known.has(a.ref) })),
     publishedAt: row.publishedAt.toISOString(),
     duePublishBy: row.duePublishBy?.toISOString() ?? null,
     source: row.source,
     changeNote: row.changeNote,
     content: d.content,
+    unpublishedAt: head.unpublishedAt?.toISOString() ?? null,
+    unpublishedReason: head.unpublishedReason,
   }
 }
 
@@ -263,13 +265,12 @@ export async function getProcedure(deps: CatalogDeps, code: string, opts: { vers
     row = await findVersion(deps.db, code, head.currentVersion)
   }
   if (!row) throw new ProcedureNotFoundError(code)
-  return toDto(deps.db, row, head.currentVersion)
+  return toDto(deps.db, row, head)
 }
 
 /** Finds the version a dossier received at `at` must follow, or undefined. */
 export async function findVersionInForceAt(deps: CatalogDeps, code: string, at: Date): Promise<{ code: string; version: number } | undefined> {
-  const row = await findVersionInForce(deps.db, code, at)
-  return row ? { code: row.code, version: row.version } : undefined
+  return findVersionNumberInForce(deps.db, code, at)
 }
 
 export async function listProcedureVersions(deps: CatalogDeps, code: string) {
@@ -337,70 +338,17 @@ export async function catalogIsEmpty(db: Db): Promise<boolean> {
   return (await countProcedures(db)) === 0
 }
 
-// ---- editing -------------------------------------------------------------------------------
+const IMPORT_ACTION = { national: 'national_import', province: 'province_import', seed: 'seed' } as const
 
-/**
- * An administrator's edit: publishes a new version (the old one stays readable), checks the
- * expected version, and announces it on the outbox in the same transaction.
- */
-export async function editProcedure(deps: CatalogDeps, code: string, input: ProcedureEdit, actorId: string): Promise<ProcedureDto> {
-  // Vietnamese text is stored in NFC whatever the keyboard sent.
-  const edit = JSON.parse(JSON.stringify(input), (_k, v: unknown) => (typeof v === 'string' ? v.normalize('NFC') : v)) as ProcedureEdit
-  const known = new Set((await listAgencies(deps.db)).map((a) => a.id))
-  const result = await inTransaction(deps.db, async (trx) => {
-    const currentVersion = await lockHead(trx, code)
-    if (currentVersion === undefined) throw new ProcedureNotFoundError(code)
-    if (currentVersion !== edit.expectedVersion) throw new ConcurrentUpdateError('procedure', code)
-    const cur = (await currentDrafts(trx, [code])).get(code)
-    if (!cur) throw new ProcedureNotFoundError(code)
-    const next: VersionDraft = {
-      ...cur,
-      name: edit.name ?? cur.name,
-      field: edit.field ?? cur.field,
-      onlineLevel: edit.onlineLevel !== undefined ? edit.onlineLevel : cur.onlineLevel,
-      partialReason: edit.partialReason !== undefined ? edit.partialReason : cur.partialReason,
-      partialLegalBasis: edit.partialLegalBasis !== undefined ? edit.partialLegalBasis : cur.partialLegalBasis,
-      agencies: edit.agencies ?? cur.agencies,
-      duePublishBy: edit.duePublishBy !== undefined ? (edit.duePublishBy ? new Date(edit.duePublishBy) : null) : cur.duePublishBy,
-      content: {
-        ...cur.content,
-        conditions: edit.conditions !== undefined ? edit.conditions : cur.content.conditions,
-        local:
-          edit.localTime !== undefined || edit.localFee !== undefined
-            ? {
-                time: edit.localTime !== undefined ? edit.localTime : (cur.content.local?.time ?? null),
-                fee: edit.localFee !== undefined ? edit.localFee : (cur.content.local?.fee ?? null),
-                note: cur.content.local?.note ?? null,
-              }
-            : cur.content.local,
-      },
-    }
-    const problems: Record<string, string[]> = {}
-    if (next.onlineLevel === 'partial' && !next.partialReason) problems['partialReason'] = ['Thủ tục một phần phải công bố lý do (Nghị định 224/2026, Điều 14).']
-    if (next.onlineLevel !== 'partial') {
-      next.partialReason = null
-      next.partialLegalBasis = null
-    }
-    const unknown = next.agencies.filter((a) => !isRule(a.ref) && !known.has(a.ref)).map((a) => a.ref)
-    if (unknown.length) problems['agencies'] = [`Cơ quan chưa có trong danh mục tổ chức: ${unknown.join(', ')}.`]
-    if (Object.keys(problems).length) throw new ValidationError('CATALOG.INVALID_EDIT', 'Chưa lưu được thay đổi, xem lỗi từng mục.', { fields: problems })
-    const w = await writeDrafts(trx, [next], { source: 'edit', changeNote: edit.changeNote, createdBy: actorId, at: deps.clock.now() })
-    const written = w.written[0]
-    if (!written) throw new ValidationError('CATALOG.NO_CHANGE', 'Nội dung không thay đổi so với phiên bản hiện hành.')
-    await appendOutboxEvent(trx, {
-      topic: 'catalog.procedure_version_published',
-      aggregateType: 'procedure',
-      aggregateId: code,
-      actorId,
-      payload: { code, version: written.version, changeNote: edit.changeNote },
-    })
-    return written
-  })
-  return getProcedure(deps, code, { version: result.version })
-}
-
-/** Records a bulk change (import, seed) as one event, in its transaction. */
-export async function announceImport(trx: Trx, kind: string, counts: WriteCounts, actorId: string | null): Promise<void> {
+/** Records a bulk change (import, seed) as one event and one audit row, in its transaction. */
+export async function announceImport(
+  trx: Trx,
+  kind: keyof typeof IMPORT_ACTION,
+  counts: WriteCounts,
+  actorId: string | null,
+  run: { at: Date; file?: string | null | undefined },
+): Promise<void> {
   await analyzeCatalog(trx)
   await appendOutboxEvent(trx, { topic: 'catalog.imported', aggregateType: 'catalog', aggregateId: kind, actorId, payload: { kind, ...counts } })
+  await insertAudit(trx, { at: run.at, action: IMPORT_ACTION[kind], code: null, version: null, actorId, actorName: null, reason: null, details: { ...counts, file: run.file ?? null } })
 }

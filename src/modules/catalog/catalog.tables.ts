@@ -5,6 +5,8 @@ export interface CatalogProceduresTable {
   currentVersion: number
   inProvince: Generated<boolean>
   unpublishedAt: Date | null
+  /** Why it was unpublished (set with `unpublishedAt`). */
+  unpublishedReason: string | null
   name: string
   field: string
   levels: string[]
@@ -44,6 +46,22 @@ export interface CatalogProcedureVersionsTable {
   createdBy: string | null
 }
 
+export type CatalogAuditAction = 'edit' | 'publish' | 'unpublish' | 'national_import' | 'province_import' | 'seed'
+
+/** Every change to the catalogue: who, when, what, why (append-only). */
+export interface CatalogAuditTable {
+  id: Generated<number>
+  at: Date
+  action: CatalogAuditAction
+  code: string | null
+  version: number | null
+  actorId: string | null
+  actorName: string | null
+  reason: string | null
+  /** JSON text on write, parsed value on read. */
+  details: unknown
+}
+
 export interface CatalogTermsTable {
   term: string
 }
@@ -53,5 +71,6 @@ declare module '../../shared/database.js' {
     catalogTerms: CatalogTermsTable
     catalogProcedures: CatalogProceduresTable
     catalogProcedureVersions: CatalogProcedureVersionsTable
+    catalogAudit: CatalogAuditTable
   }
 }

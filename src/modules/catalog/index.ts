@@ -25,6 +25,13 @@ export { importNational, importProvince } from './catalog.import.js'
 /** Errors a caller may want to tell apart. */
 export { ProcedureNotFoundError, NoVersionInForceError } from './catalog.service.js'
 
+/**
+ * Refuses a procedure an administrator unpublished (it no longer applies): throws
+ * `CATALOG.PROCEDURE_UNPUBLISHED` (409, Vietnamese message, `details.fields.procedureCode`).
+ * Intake calls it on what `getProcedure` returned (`unpublishedAt` is on the DTO).
+ */
+export { assertPublished, ProcedureUnpublishedError } from './catalog.admin.js'
+
 /** Public shapes: the procedure, its code, its online level. */
 export type { ProcedureDto, OnlineLevel, ProcedureContent } from './catalog.schemas.js'
 export { ProcedureCode } from './catalog.schemas.js'

@@ -12,10 +12,20 @@ export function vnDate(at: Date): string {
   return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10)
 }
 
-export function formatDossierCode(agencyCode: string, receivedAt: Date, seq: number): string {
-  if (!Number.isInteger(seq) || seq < 1) throw new RangeError(`sequence must be a positive integer, got ${seq}`)
+/** The code without its sequence number: `{agency code}-{YYMMDD}-`. */
+export function dossierCodePrefix(agencyCode: string, receivedAt: Date): string {
   const d = vnDate(receivedAt)
-  return `${agencyCode}-${d.slice(2, 4)}${d.slice(5, 7)}${d.slice(8, 10)}-${String(seq).padStart(4, '0')}`
+  return `${agencyCode}-${d.slice(2, 4)}${d.slice(5, 7)}${d.slice(8, 10)}-`
+}
+
+/** The sequence number as the code writes it: at least four digits (the repo's SQL does the same). */
+export function dossierCodeSeq(seq: number): string {
+  if (!Number.isInteger(seq) || seq < 1) throw new RangeError(`sequence must be a positive integer, got ${seq}`)
+  return String(seq).padStart(4, '0')
+}
+
+export function formatDossierCode(agencyCode: string, receivedAt: Date, seq: number): string {
+  return dossierCodePrefix(agencyCode, receivedAt) + dossierCodeSeq(seq)
 }
 
 export function isDossierCode(s: string): boolean {

@@ -80,6 +80,7 @@ export const DOSSIER_ACTIONS = [
   'mark_at_risk',
   'mark_late',
   'recompute_due',
+  'attach_file',
 ] as const
 export type DossierAction = (typeof DOSSIER_ACTIONS)[number]
 
@@ -120,6 +121,8 @@ export const RULES = {
   mark_at_risk: r(['received', 'processing', 'awaiting_payment'], 'same'),
   mark_late: r(['received', 'processing', 'awaiting_payment'], 'same'),
   recompute_due: r(['received', 'processing', 'awaiting_supplement', 'awaiting_payment'], 'same', true),
+  // Scans while the papers are at hand, results until they are returned; per kind in dossier.files.ts.
+  attach_file: r(['submitted', 'awaiting_supplement_intake', 'received', 'processing', 'awaiting_supplement', 'decided'], 'same'),
 } as const satisfies Record<DossierAction, Rule>
 
 export class InvalidTransitionError extends ConflictError {

@@ -10,6 +10,7 @@ import type { DueExplanation } from '../calendar/index.js'
 import { listProvinceProcedures } from '../catalog/index.js'
 import { listActiveStaff } from '../identity/index.js'
 import { listAgencies, listCurrentCommunes } from '../org/index.js'
+import { ACCEPT_ATTRIBUTE, FilesRefusedError, type PreparedFile } from '../documents/index.js'
 import { loadDossierDetail, toDossierDto } from './dossier.dto.js'
 import { DOSSIER_ACTIONS, STATUS_LABELS, type DossierStatus } from './dossier.machine.js'
 import { resolveProcedure } from './dossier.procedure.js'
@@ -17,8 +18,10 @@ import { availableForms, DOSSIER_FORM_KINDS, issueDossierForm, type DossierFormK
 import { renderFormPdf } from './dossier.forms.js'
 import { INBOXES, listInbox, logAccess } from './dossier.queries.js'
 import { getDossier } from './dossier.repo.js'
-import { act, intakeAtCounter, type DossierDeps, type IntakeInput } from './dossier.service.js'
+import { act, type DossierDeps, type IntakeInput } from './dossier.service.js'
 import { publicApologies, trackDossier } from './dossier.tracking.js'
+import { attachFilesTo, fileKindsFor, openDossierFile, filesDepsOf, intakeWithScans, listDossierFiles, mayReadFiles, OFFICER_FILE_KINDS, prepareDossierFiles, receiveUpload } from './dossier.files.js'
+import { sendFile } from './dossier.files-routes.js'
 import { ApologiesPage, DossierPage, InboxPage, IntakePage, RegisterPage, TrackingPage, type FieldErrors, type IntakeFormData } from './dossier.pages.js'
 import type { PersonJson } from './dossier.tables.js'
 
@@ -49,6 +52,7 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
   const deps: DossierDeps = { db: m.db, clock: m.clock, provinceCode: m.provinceCode }
   const staff = m.guards.staff()
   const me = (req: FastifyRequest) => req.principal as StaffPrincipal
+  const files = filesDepsOf(m)
 
   // ---- public ---------------------------------------------------------------------------------
   app.get(
@@ -94,6 +98,7 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
     const officers = await listActiveStaff(m.db, d.currentAgencyId, 'processing_officer')
     for (const o of officers) people.set(o.id, o.fullName)
     const explanation = (d.dueExplanation as DueExplanation | null)?.steps ?? []
+    const attached = mayReadFiles(me(req), d) ? await listDossierFiles(m.db, d.id) : undefined
     return reply.page(
       { title: `${tr(req.lang, 'Hồ sơ', 'Dossier')} ${d.code ?? ''}`, status: extra.status ?? 200 },
       <DossierPage
@@ -112,6 +117,8 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
           allAgencies: agencies.filter((a) => a.id !== d.currentAgencyId).map((a) => ({ id: a.id, name: a.name })),
           explanation,
           forms: (await availableForms(m.db, d)).map((k) => ({ id: k, label: FORM_LABEL[k][req.lang] })),
+          files: attached,
+          upload: { kinds: fileKindsFor(me(req), d), accept: ACCEPT_ATTRIBUTE, maxFileBytes: files.documents.limits.maxFileBytes, maxFiles: files.documents.limits.maxFilesPerDossier },
         }}
       />,
     )
@@ -161,12 +168,35 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
       )
       return reply.redirect(`/staff/ho-so/${req.params.id}?done=${f.action}`, 303)
     } catch (e) {
-      const errors = fieldErrorsOf(e)
-      if (!errors || !(e instanceof DomainError) || e.kind === 'not_found') throw e
-      const status = e.kind === 'conflict' ? 409 : e.kind === 'forbidden' ? 403 : 400
-      return showDossier(req, reply, req.params.id, { errors, message: e.message, status })
+      return refused(req, reply, req.params.id, e)
     }
   })
+
+  /** A refused change: the dossier page again, with the messages next to the fields. */
+  const refused = (req: FastifyRequest, reply: FastifyReply, id: string, e: unknown) => {
+    const errors = fieldErrorsOf(e)
+    if (!errors || !(e instanceof DomainError) || e.kind === 'not_found') throw e
+    const status = e.kind === 'conflict' ? 409 : e.kind === 'forbidden' ? 403 : e.kind === 'unavailable' ? 503 : 400
+    return showDossier(req, reply, id, { errors, message: e.message, status })
+  }
+
+  // Files of the dossier: upload (scans, results) from the dossier page, download.
+  app.post('/staff/ho-so/:id/tep', { schema: { hide: true, params: z.object({ id: z.string().uuid() }), body: z.record(z.string(), z.string()) }, config: { multipart: true }, preHandler: staff }, async (req, reply) => {
+    const incoming = await receiveUpload(req, files)
+    const kind = OFFICER_FILE_KINDS.find((k) => k === req.body['kind'])
+    const expectedVersion = Number(req.body['expectedVersion']) || undefined
+    try {
+      if (!kind) throw new DomainError('invalid', 'DOSSIER.INVALID_FILE_KIND', tr(req.lang, 'Chưa chọn loại tệp.', 'Choose the kind of file.'), { fields: { kind: [tr(req.lang, 'Chưa chọn loại tệp.', 'Choose the kind of file.')] } })
+      const prepared = await prepareDossierFiles(files, req.params.id, incoming, { required: true })
+      await inTransaction(m.db, (trx) => attachFilesTo(trx, files, me(req), req.params.id, kind, prepared, { expectedVersion, legalCopy: req.body['legalCopy'] === 'true' }))
+      return reply.redirect(`/staff/ho-so/${req.params.id}?done=attach_file`, 303)
+    } catch (e) {
+      return refused(req, reply, req.params.id, e)
+    }
+  })
+  app.get('/staff/ho-so/:id/tep/:fileId', { schema: { hide: true, params: z.object({ id: z.string().uuid(), fileId: z.string().uuid() }) }, preHandler: staff }, async (req, reply) =>
+    sendFile(reply, await openDossierFile(files, me(req), req.params.id, req.params.fileId, 'page')),
+  )
 
   const intakeData = async (procedure: string | undefined): Promise<IntakeFormData> => {
     const [procedures, communes] = await Promise.all([listProvinceProcedures({ db: m.db }), listCurrentCommunes(m.db, m.provinceCode)])
@@ -179,14 +209,17 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
         if (!(e instanceof DomainError)) throw e
       }
     }
-    return { procedures: procedures.map((p) => ({ code: p.code, name: p.name })), communes: communes.map((c) => ({ code: c.code, name: c.name })), chosen }
+    const upload = { accept: ACCEPT_ATTRIBUTE, maxFileBytes: files.documents.limits.maxFileBytes, maxFiles: files.documents.limits.maxFilesPerDossier }
+    return { procedures: procedures.map((p) => ({ code: p.code, name: p.name })), communes: communes.map((c) => ({ code: c.code, name: c.name })), chosen, upload }
   }
 
   app.get('/staff/tiep-nhan', { schema: { hide: true, querystring: z.object({ procedure: z.string().max(40).optional() }) }, preHandler: m.guards.staff('counter_officer') }, async (req, reply) =>
     reply.page({ title: tr(req.lang, 'Tiếp nhận hồ sơ', 'Receive a dossier') }, <IntakePage lang={req.lang} csrf={reply.csrfToken()} data={await intakeData(req.query.procedure)} values={{}} errors={{}} />),
   )
 
-  app.post('/staff/tiep-nhan', { schema: { hide: true, body: z.record(z.string(), z.string()) }, preHandler: m.guards.staff('counter_officer') }, async (req, reply) => {
+  app.post('/staff/tiep-nhan', { schema: { hide: true, body: z.record(z.string(), z.string()) }, config: { multipart: true }, preHandler: m.guards.staff('counter_officer') }, async (req, reply) => {
+    // The scanned papers are read first (within the upload limits), then everything is checked.
+    const incoming = await receiveUpload(req, files)
     const v = req.body
     const data = await intakeData(v['procedureCode'])
     const again = (errors: FieldErrors, status: number, message?: string) =>
@@ -197,7 +230,18 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
     if (!v['fullName'] || v['fullName'].trim().length < 2) errors['applicant.fullName'] = [tr(req.lang, 'Cần nhập họ tên người nộp.', 'Enter the applicant name.')]
     const limitDays = v['limitDays'] ? Number(v['limitDays']) : undefined
     if (limitDays !== undefined && (!Number.isInteger(limitDays) || limitDays < 0 || limitDays > 1000)) errors['limit'] = [tr(req.lang, 'Thời hạn không hợp lệ.', 'Invalid time limit.')]
-    if (Object.keys(errors).length) return again(errors, 400)
+    let scans: PreparedFile[] = []
+    let refusedFiles: FilesRefusedError | undefined
+    if (incoming.length && decision === 'refuse') errors['files'] = [tr(req.lang, 'Hồ sơ bị từ chối tiếp nhận thì không đính kèm bản quét.', 'A refused dossier takes no scans.')]
+    else {
+      try {
+        scans = await prepareDossierFiles(files, null, incoming, { required: false })
+      } catch (e) {
+        if (!(e instanceof FilesRefusedError)) throw e
+        refusedFiles = e
+      }
+    }
+    if (Object.keys(errors).length) return again({ ...errors, ...(refusedFiles ? fieldErrorsOf(refusedFiles) : {}) }, 400)
     const input: IntakeInput = {
       procedureCode: data.chosen.code,
       communeCode: v['communeCode'] || undefined,
@@ -209,7 +253,7 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
       missing: lines(v['missing']),
     }
     try {
-      const d = await inTransaction(m.db, (trx) => intakeAtCounter(trx, deps, me(req), input))
+      const d = await intakeWithScans({ ...files, dossier: deps }, me(req), input, scans, refusedFiles)
       return reply.redirect(`/staff/ho-so/${d.id}?done=${decision === 'accept' ? 'receive' : decision === 'refuse' ? 'refuse' : 'request_supplement_intake'}`, 303)
     } catch (e) {
       const fe = fieldErrorsOf(e)

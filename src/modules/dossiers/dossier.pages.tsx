@@ -1,6 +1,7 @@
 import { ROLE_LABELS, type StaffRole } from '../../shared/auth.js'
 import { formatVnDateTime, tr, type Lang } from '../../shared/i18n.js'
 import { CsrfField } from '../../shared/ui/layout.js'
+import { ALLOWED_TYPES, KIND_LABELS } from '../documents/index.js'
 import type { DossierDto } from './dossier.dto.js'
 import { STATUS_LABELS, type DossierAction } from './dossier.machine.js'
 import type { Inbox } from './dossier.queries.js'
@@ -273,6 +274,7 @@ const ACTION_LABEL: Partial<Record<DossierAction, { vi: string; en: string }>> =
   draft_apology: { vi: 'Dự thảo thư xin lỗi (Mẫu 04)', en: 'Draft an apology (form 04)' },
   approve_apology: { vi: 'Phê duyệt thư xin lỗi', en: 'Approve the apology' },
   return_apology: { vi: 'Trả lại dự thảo thư xin lỗi', en: 'Return the apology draft' },
+  attach_file: { vi: 'Đính kèm tệp', en: 'Attach files' },
 }
 
 const NEEDS_REASON: DossierAction[] = ['refuse', 'request_supplement_intake', 'reassign', 'transfer', 'request_supplement', 'request_payment', 'reject', 'stop', 'draft_apology', 'return_apology']
@@ -287,6 +289,128 @@ export interface DossierPageData {
   allAgencies: { id: string; name: string }[]
   explanation: { vi: string; en: string }[]
   forms: { id: string; label: string }[]
+  /** The dossier's files; undefined when this officer may not see them. */
+  files?: DossierFileItem[] | undefined
+  upload?: UploadOptions | undefined
+}
+
+export interface DossierFileItem {
+  id: string
+  name: string
+  kind: string
+  mediaType: string
+  sizeBytes: number
+  legalCopy: boolean
+  attachedAt: string
+  attachedBy: { name: string }
+}
+
+export interface UploadOptions {
+  /** Kinds this officer may attach now. */
+  kinds: readonly ('scan' | 'result')[]
+  accept: string
+  maxFileBytes: number
+  maxFiles: number
+}
+
+const FILE_KIND_LABEL: Record<string, { vi: string; en: string } | undefined> = KIND_LABELS
+const TYPE_LABEL: Record<string, { label: string } | undefined> = ALLOWED_TYPES
+
+function formatSize(bytes: number, lang: Lang): string {
+  const n = (x: number) => x.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 })
+  if (bytes < 1024) return `${bytes} B`
+  return bytes < 1024 * 1024 ? `${n(bytes / 1024)} KB` : `${n(bytes / (1024 * 1024))} MB`
+}
+
+/** The limits under a file input, said once. */
+function UploadHint({ lang, o, id }: { lang: Lang; o: Pick<UploadOptions, 'maxFileBytes' | 'maxFiles'>; id: string }) {
+  return (
+    <p class="muted" id={id}>
+      {tr(lang, `PDF, JPEG hoặc PNG; tối đa ${formatSize(o.maxFileBytes, lang)} mỗi tệp, ${o.maxFiles} tệp mỗi hồ sơ.`, `PDF, JPEG or PNG; at most ${formatSize(o.maxFileBytes, lang)} per file, ${o.maxFiles} files per dossier.`)}
+    </p>
+  )
+}
+
+/** The dossier's files with download links, and the upload form for the kinds this officer may attach now. */
+function DossierFiles({ lang, csrf, d, files, upload, errors }: { lang: Lang; csrf: string; d: DossierDto; files: DossierFileItem[]; upload: UploadOptions | undefined; errors: FieldErrors }) {
+  const t = (vi: string, en: string) => tr(lang, vi, en)
+  return (
+    <>
+      {files.length === 0 ? (
+        <p>{t('Hồ sơ chưa có tệp đính kèm.', 'No files attached yet.')}</p>
+      ) : (
+        <div class="table-wrap" role="region" tabIndex={0} aria-label={t('Tệp đính kèm', 'Attached files')}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('Tệp', 'File')}</th>
+                <th scope="col">{t('Loại', 'Kind')}</th>
+                <th scope="col">{t('Dung lượng', 'Size')}</th>
+                <th scope="col">{t('Định dạng', 'Type')}</th>
+                <th scope="col">{t('Người đính kèm', 'Attached by')}</th>
+                <th scope="col">{t('Thời gian', 'When')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {files.map((f) => (
+                <tr>
+                  <td>
+                    <a href={`/staff/ho-so/${d.id}/tep/${f.id}`}>{f.name}</a>
+                  </td>
+                  <td>
+                    {FILE_KIND_LABEL[f.kind]?.[lang] ?? f.kind}
+                    {f.legalCopy ? <div class="muted">{t('Bản điện tử có giá trị pháp lý', 'Legally valid electronic copy')}</div> : null}
+                  </td>
+                  <td>{formatSize(f.sizeBytes, lang)}</td>
+                  <td>{TYPE_LABEL[f.mediaType]?.label ?? f.mediaType}</td>
+                  <td>{f.attachedBy.name}</td>
+                  <td>{when(f.attachedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {upload?.kinds.length ? (
+        <form method="post" action={`/staff/ho-so/${d.id}/tep`} enctype="multipart/form-data" class="card">
+          <CsrfField token={csrf} />
+          <input type="hidden" name="expectedVersion" value={String(d.version)} />
+          <h3>{t('Tải tệp lên', 'Upload files')}</h3>
+          {upload.kinds.length === 1 ? (
+            <>
+              <input type="hidden" name="kind" value={upload.kinds[0]} />
+              <p>{FILE_KIND_LABEL[upload.kinds[0]!]?.[lang]}</p>
+            </>
+          ) : (
+            <fieldset>
+              <legend>{t('Loại tệp', 'Kind of file')}</legend>
+              {upload.kinds.map((k, i) => (
+                <div class="check">
+                  <input id={`file-kind-${k}`} name="kind" type="radio" value={k} checked={i === 0} />
+                  <label for={`file-kind-${k}`} class="inline-label">
+                    {FILE_KIND_LABEL[k]?.[lang]}
+                  </label>
+                </div>
+              ))}
+            </fieldset>
+          )}
+          {upload.kinds.includes('result') ? (
+            <div class="check">
+              <input id="file-legal-copy" name="legalCopy" type="checkbox" value="true" />
+              <label for="file-legal-copy" class="inline-label">
+                {t('Kết quả điện tử có giá trị pháp lý (đã ký số)', 'Electronic result with legal value (digitally signed)')}
+              </label>
+            </div>
+          ) : null}
+          <label for="dossier-files">{t('Chọn tệp', 'Choose files')}</label>
+          <input id="dossier-files" name="file" type="file" multiple required accept={upload.accept} aria-describedby={errors['files']?.length ? 'files-error dossier-files-hint' : 'dossier-files-hint'} />
+          <UploadHint lang={lang} o={upload} id="dossier-files-hint" />
+          <Errors id="files" errors={errors} />
+          <button type="submit">{t('Tải lên', 'Upload')}</button>
+        </form>
+      ) : null}
+    </>
+  )
 }
 
 function roleTitle(role: string, lang: Lang) {
@@ -367,6 +491,13 @@ export function DossierPage(p: { lang: Lang; csrf: string; data: DossierPageData
           ))}
         </p>
       ) : null}
+
+      <h2>{t('Tệp đính kèm', 'Attached files')}</h2>
+      {p.data.files ? (
+        <DossierFiles lang={p.lang} csrf={p.csrf} d={d} files={p.data.files} upload={p.data.upload} errors={p.errors} />
+      ) : (
+        <p>{t('Chỉ cán bộ của cơ quan tiếp nhận, giải quyết hồ sơ được xem tệp đính kèm.', 'Only officers of the agencies handling this dossier may see its files.')}</p>
+      )}
 
       <h2>{t('Thao tác', 'Actions')}</h2>
       {d.allowedActions.length === 0 ? <p>{t('Bạn không có thao tác nào với hồ sơ này lúc này.', 'There is nothing you can do to this dossier now.')}</p> : null}
@@ -497,6 +628,7 @@ export function DossierPage(p: { lang: Lang; csrf: string; data: DossierPageData
 export interface IntakeFormData {
   procedures: { code: string; name: string }[]
   communes: { code: string; name: string }[]
+  upload: Pick<UploadOptions, 'accept' | 'maxFileBytes' | 'maxFiles'>
   chosen?: { code: string; name: string; limitText: string; limitKnown: boolean; commune: boolean; documents: { name: string; originals: number; copies: number }[] } | undefined
 }
 
@@ -521,7 +653,7 @@ export function IntakePage(p: { lang: Lang; csrf: string; data: IntakeFormData; 
         </button>
       </form>
       {c ? (
-        <form method="post" action="/staff/tiep-nhan" class="card">
+        <form method="post" action="/staff/tiep-nhan" enctype="multipart/form-data" class="card">
           <CsrfField token={p.csrf} />
           <input type="hidden" name="procedureCode" value={c.code} />
           <FormAlert errors={p.errors} lang={p.lang} message={p.message} />
@@ -601,6 +733,14 @@ export function IntakePage(p: { lang: Lang; csrf: string; data: IntakeFormData; 
               {v('reason')}
             </textarea>
             <Errors id="reason" errors={p.errors} />
+          </fieldset>
+          <fieldset>
+            <legend>{t('Bản quét giấy tờ', 'Scanned papers')}</legend>
+            <label for="scans">{t('Tệp bản quét (có thể chọn nhiều tệp)', 'Scan files (several may be chosen)')}</label>
+            <input id="scans" name="file" type="file" multiple accept={p.data.upload.accept} aria-describedby={p.errors['files']?.length ? 'files-error scans-hint' : 'scans-hint'} />
+            <UploadHint lang={p.lang} o={p.data.upload} id="scans-hint" />
+            <Errors id="files" errors={p.errors} />
+            {Object.keys(p.errors).length ? <p class="muted">{t('Trình duyệt không giữ tệp đã chọn khi biểu mẫu báo lỗi: hãy chọn lại tệp trước khi gửi.', 'The browser does not keep chosen files when the form reports a problem: choose them again before sending.')}</p> : null}
           </fieldset>
           <button type="submit">{t('Ghi nhận', 'Record')}</button>
         </form>

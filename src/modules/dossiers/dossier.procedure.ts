@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/clock.js'
 import type { Db } from '../../shared/database.js'
 import { ValidationError } from '../../shared/errors.js'
-import { getProcedure, type ProcedureDto } from '../catalog/index.js'
+import { assertPublished, getProcedure, type ProcedureDto } from '../catalog/index.js'
 import type { DeadlineUnit } from '../calendar/index.js'
 
 export type DossierChannel = 'counter' | 'online' | 'post' | 'national_portal'
@@ -55,6 +55,8 @@ export async function resolveProcedure(
   input: { code: string; at: Date; channel: DossierChannel; communeCode?: string | undefined; caseName?: string | undefined },
 ): Promise<ProcedureSnapshot> {
   const p = await getProcedure(deps, input.code, { at: input.at })
+  // An unpublished procedure no longer applies: no dossier is received under it.
+  assertPublished(p)
   const channel = p.content.channels.find((c) => c.channel === CHANNEL_OF[input.channel]) ?? p.content.channels[0]
   const time = p.content.local?.time ?? channel?.time
   const competent = p.agencies.find((a) => a.role === 'competent') ?? p.agencies[0]

@@ -15,6 +15,8 @@ import { listInbox, INBOXES, logAccess } from './dossier.queries.js'
 import { publicApologies, trackDossier, TrackingDto } from './dossier.tracking.js'
 import { registerDossierPages } from './dossier.page-routes.js'
 import { DOSSIER_FORM_KINDS, issueDossierForm } from './dossier.form-issue.js'
+import { filesDepsOf } from './dossier.files.js'
+import { registerDossierFileRoutes } from './dossier.files-routes.js'
 
 const ErrorDto = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
 
@@ -71,6 +73,7 @@ export const dossiersModule: VidanModule = {
     const staff = m.guards.staff()
     const me = (req: { principal?: unknown }) => req.principal as StaffPrincipal
     registerDossierPages(appIn, m)
+    registerDossierFileRoutes(appIn, m, filesDepsOf(m))
 
     app.post(
       '/api/v1/dossiers/intake',

@@ -9,20 +9,22 @@ import { findStaffMember, listActiveStaff, parseIdentityNumber } from '../identi
 import { findAgencyById, type Agency } from '../org/index.js'
 import { formatDossierCode } from './dossier.code.js'
 import { allowedActions, nextStatus, RULES, type DossierAction, type DossierStatus, type Rule } from './dossier.machine.js'
-import { resolveProcedure, type DossierChannel, type Limit, type ProcedureSnapshot } from './dossier.procedure.js'
+import { type DossierChannel, type Limit, type ProcedureSnapshot } from './dossier.procedure.js'
+import { agencyExists, procedureSnapshot } from './dossier.reference.js'
 import {
   allocateDossierSeq,
-  appendFirstEvents,
   getDossier,
-  getDossierForUpdate,
   insertDossier,
-  insertDossierRow,
+  lockDossier,
   saveTransition,
   SYSTEM_ACTOR,
   type Actor,
   type DossierPatch,
   type DossierRow,
   type EventInput,
+  type LockedDossier,
+  type StepRow,
+  type StepWrites,
 } from './dossier.repo.js'
 import type { DocumentLine, PersonJson } from './dossier.tables.js'
 
@@ -78,6 +80,7 @@ const ROLES: Record<DossierAction, readonly (StaffRole | 'system')[]> = {
   mark_at_risk: ['system'],
   mark_late: ['system'],
   recompute_due: ['system'],
+  attach_file: [], // not through act(): dossier.files.ts checks who may attach which kind
 }
 
 /** The agency whose staff may act: the receiving side for intake and return, else the current handler's. */
@@ -198,7 +201,7 @@ interface NewStep {
   dueAt: Date | null
 }
 
-const stepRow = (dossierId: string, seq: number, s: NewStep) => ({
+const stepRow = (dossierId: string, seq: number, s: NewStep): StepRow => ({
   dossierId,
   seq,
   kind: s.kind,
@@ -210,43 +213,19 @@ const stepRow = (dossierId: string, seq: number, s: NewStep) => ({
   receivedBy: s.receivedBy ?? null,
   startedAt: s.startedAt,
   dueAt: s.dueAt,
-  completedAt: null as Date | null,
-  outcome: null as string | null,
-  note: null as string | null,
+  completedAt: null,
+  outcome: null,
+  note: null,
 })
 
-async function openStep(trx: Trx, d: { id: string }, s: NewStep) {
-  const last = await trx.selectFrom('dossierSteps').select((eb) => eb.fn.max('seq').as('m')).where('dossierId', '=', d.id).executeTakeFirst()
-  const seq = Number(last?.m ?? 0) + 1
-  await trx.insertInto('dossierSteps').values(stepRow(d.id, seq, s)).execute()
-  return seq
+/** The open steps of the given kinds, completed at `at` (form 06: early, on time or late). */
+function closeSteps(open: StepRow[], kinds: string[], at: Date, note?: string): StepRow[] {
+  return open.filter((s) => kinds.includes(s.kind)).map((s) => ({ ...s, completedAt: at, outcome: punctuality(at, s.dueAt), note: note ?? s.note }))
 }
 
-/**
- * A hand-over (form 06): closes the open steps of the given kinds and opens the next one,
- * reading the dossier's few steps once (what closeOpenSteps and openStep do, one query fewer).
- */
-async function handOver(trx: Trx, d: { id: string }, at: Date, close: string[], next: NewStep, note?: string) {
-  const steps = await trx.selectFrom('dossierSteps').select(['seq', 'kind', 'dueAt', 'completedAt', 'note']).where('dossierId', '=', d.id).execute()
-  for (const s of steps) {
-    if (s.completedAt !== null || !close.includes(s.kind)) continue
-    await trx.updateTable('dossierSteps').set({ completedAt: at, outcome: punctuality(at, s.dueAt), note: note ?? s.note }).where('dossierId', '=', d.id).where('seq', '=', s.seq).execute()
-  }
-  const seq = steps.reduce((m, s) => Math.max(m, s.seq), 0) + 1
-  await trx.insertInto('dossierSteps').values(stepRow(d.id, seq, next)).execute()
-  return seq
-}
-
-async function closeOpenSteps(trx: Trx, dossierId: string, at: Date, kinds: string[], note?: string) {
-  const open = await trx.selectFrom('dossierSteps').selectAll().where('dossierId', '=', dossierId).where('completedAt', 'is', null).where('kind', 'in', kinds).execute()
-  for (const s of open) {
-    await trx
-      .updateTable('dossierSteps')
-      .set({ completedAt: at, outcome: punctuality(at, s.dueAt), note: note ?? s.note })
-      .where('dossierId', '=', dossierId)
-      .where('seq', '=', s.seq)
-      .execute()
-  }
+/** A hand-over (form 06): closes the open steps of the given kinds and opens the next one. */
+function handOver(l: LockedDossier, at: Date, close: string[], next: NewStep, note?: string): StepWrites {
+  return { update: closeSteps(l.openSteps, close, at, note), insert: [stepRow(l.dossier.id, l.lastStepSeq + 1, next)] }
 }
 
 // ---- intake -----------------------------------------------------------------------------------
@@ -306,25 +285,26 @@ async function requireAgency(trx: Trx, id: string): Promise<Agency> {
  */
 export async function intakeAtCounter(trx: Trx, deps: DossierDeps, officer: StaffPrincipal, input: IntakeInput): Promise<DossierRow> {
   if (officer.role !== 'counter_officer') throw new ForbiddenError('Chỉ công chức một cửa được tiếp nhận hồ sơ.', 'DOSSIER.FORBIDDEN')
-  return createDossier(trx, deps, actorOf(officer), { ...input, channel: 'counter', receivingAgencyId: officer.agencyId })
+  // The session read the officer's agency, code included, for this request: no need to read it again.
+  return createDossier(trx, deps, actorOf(officer), { ...input, channel: 'counter', receiving: { id: officer.agencyId, code: officer.agencyCode } })
 }
 
 /** Online submission through the API (status 1, awaiting receipt by the competent one-stop desk). */
 export async function submitOnline(trx: Trx, deps: DossierDeps, submitter: Actor, input: Omit<IntakeInput, 'decision' | 'reason' | 'missing'>): Promise<DossierRow> {
-  const proc = await resolveProcedure({ db: trx, clock: deps.clock }, { code: input.procedureCode, at: deps.clock.now(), channel: 'online', communeCode: input.communeCode, caseName: input.caseName })
+  const proc = await procedureSnapshot(trx, deps, { code: input.procedureCode, at: deps.clock.now(), channel: 'online', communeCode: input.communeCode, caseName: input.caseName })
   const competent = await requireAgency(trx, proc.competentAgencyId)
-  return createDossier(trx, deps, submitter, { ...input, decision: 'submit_only', channel: 'online', receivingAgencyId: competent.id }, proc)
+  return createDossier(trx, deps, submitter, { ...input, decision: 'submit_only', channel: 'online', receiving: competent }, proc)
 }
 
 async function createDossier(
   trx: Trx,
   deps: DossierDeps,
   actor: Actor,
-  input: Omit<IntakeInput, 'decision'> & { decision: IntakeInput['decision'] | 'submit_only'; channel: DossierChannel; receivingAgencyId: string },
+  input: Omit<IntakeInput, 'decision'> & { decision: IntakeInput['decision'] | 'submit_only'; channel: DossierChannel; receiving: { id: string; code: string } },
   resolved?: ProcedureSnapshot,
 ): Promise<DossierRow> {
   const now = deps.clock.now()
-  const proc = resolved ?? (await resolveProcedure({ db: trx, clock: deps.clock }, { code: input.procedureCode, at: now, channel: input.channel, communeCode: input.communeCode, caseName: input.caseName }))
+  const proc = resolved ?? (await procedureSnapshot(trx, deps, { code: input.procedureCode, at: now, channel: input.channel, communeCode: input.communeCode, caseName: input.caseName }))
   const problems: Record<string, string[]> = { ...checkPerson(input.applicant, 'applicant', now), ...(input.owner ? checkPerson(input.owner, 'owner', now) : {}) }
   const limit = input.limit ?? proc.limit
   if (!limit) problems['limit'] = [`Thời hạn giải quyết công bố ("${proc.limitText || 'không có'}") không đọc được; cần nhập thời hạn.`]
@@ -332,8 +312,10 @@ async function createDossier(
   if (input.decision === 'supplement' && !input.missing?.length) problems['missing'] = ['Cần liệt kê đầy đủ giấy tờ còn thiếu (một lần).']
   if (Object.keys(problems).length) throw new ValidationError('DOSSIER.INVALID_INTAKE', 'Hồ sơ tiếp nhận chưa hợp lệ.', { fields: problems })
 
-  const receiving = await requireAgency(trx, input.receivingAgencyId)
-  const competent = await requireAgency(trx, proc.competentAgencyId)
+  // An agency code is known when the agency was found (a principal's is '' otherwise).
+  const receiving = input.receiving.code ? input.receiving : await requireAgency(trx, input.receiving.id)
+  if (!(await agencyExists(trx, deps, proc.competentAgencyId))) throw new ValidationError('DOSSIER.UNKNOWN_AGENCY', `Cơ quan ${proc.competentAgencyId} không tồn tại.`, { agencyId: proc.competentAgencyId })
+  const competent = { id: proc.competentAgencyId }
   const documents: DocumentLine[] =
     input.documents ?? proc.documents.map((d) => ({ name: d.name, originals: d.originals, certifiedCopies: 0, photocopies: d.copies, received: input.decision === 'accept' }))
   const applicant = person(input.applicant)
@@ -381,26 +363,23 @@ async function createDossier(
     createdAt: now,
     updatedAt: now,
   }
-  if (input.decision === 'submit_only') return insertDossier(trx, base, events)
+  if (input.decision === 'submit_only') return insertDossier(trx, { row: base, events: () => events })
   if (input.decision === 'refuse') {
     events.push({ action: 'refuse', from: 'submitted', to: 'refused', actor, content: 'Từ chối tiếp nhận hồ sơ (Mẫu 03)', reason: input.reason!.trim(), at: now })
-    return insertDossier(trx, base, events)
+    return insertDossier(trx, { row: base, events: () => events })
   }
   if (input.decision === 'supplement') {
     events.push({ action: 'request_supplement_intake', from: 'submitted', to: 'awaiting_supplement_intake', actor, content: 'Hướng dẫn bổ sung, hoàn thiện hồ sơ (Mẫu 02)', reason: input.reason!.trim(), at: now, data: { missing: input.missing } })
-    return insertDossier(trx, base, events)
+    return insertDossier(trx, { row: base, events: () => events })
   }
-  // Accepted. The daily code's counter row stays locked from its allocation until commit (A7:
-  // gap-free under concurrency), so everything that does not need the code is written first:
-  // the dossier row, its steps; then the code, the events that carry it, the chain head.
+  // Accepted: the dossier, its steps, the daily code (A7: gap-free under concurrency), the events
+  // that carry it, in one statement, so that the code's counter stays locked only until commit.
   const calendar = await calendarFor(trx, deps, base.communeCode)
   const clock = receiptClock(calendar, { ...base, receivedAt: now }, competent.id)
   const row = { ...base, ...clock }
-  await insertDossierRow(trx, row, 'received')
-  await startHandling(trx, deps, row, actor, now, { firstSeq: 1, calendar })
-  const code = formatDossierCode(receiving.code, now, await allocateDossierSeq(trx, receiving.code, now))
-  events.push({ action: 'receive', from: 'submitted', to: 'received', actor, content: `Tiếp nhận hồ sơ, mã ${code}; hẹn trả ${clock.appointmentAt.toISOString()}`, at: now, stepDueAt: clock.dueAt, data: { code, dueAt: clock.dueAt.toISOString() } })
-  return appendFirstEvents(trx, { ...row, code }, events)
+  const steps = await handlingSteps(trx, deps, row, actor, now, { firstSeq: 1, calendar })
+  const receive = (code: string | null): EventInput => ({ action: 'receive', from: 'submitted', to: 'received', actor, content: `Tiếp nhận hồ sơ, mã ${code}; hẹn trả ${clock.appointmentAt.toISOString()}`, at: now, stepDueAt: clock.dueAt, data: { code, dueAt: clock.dueAt.toISOString() } })
+  return insertDossier(trx, { row, steps, dailyCode: { agencyCode: receiving.code, at: now }, events: (code) => [...events, receive(code)] })
 }
 
 /** The clock a valid receipt starts: receipt time, due time with its explanation; the dossier goes to the competent agency at once (Decree 61 Art. 18). */
@@ -410,31 +389,13 @@ function receiptClock(cal: CalendarSnapshot, d: { limitAmount: number; limitUnit
   return { receivedAt: d.receivedAt, clockStartedAt: d.receivedAt, dueAt, appointmentAt: dueAt, dueExplanation: due.explanation as unknown, currentAgencyId: competentAgencyId }
 }
 
-/** The fields a valid receipt sets: code, receipt time, due time with its explanation. */
-async function receiveFields(trx: Trx, deps: DossierDeps, d: { communeCode: string | null; limitAmount: number; limitUnit: string; receivingAgencyCode: string; competentAgencyId: string }, now: Date) {
-  const seq = await allocateDossierSeq(trx, d.receivingAgencyCode, now)
-  const code = formatDossierCode(d.receivingAgencyCode, now, seq)
-  return { code, ...receiptClock(await calendarFor(trx, deps, d.communeCode), { ...d, receivedAt: now }, d.competentAgencyId) }
-}
-
-/**
- * After receipt: the counter's step is done and the competent agency's handling step opens,
- * both written in one statement. `firstSeq` is given for a dossier just inserted (no steps yet).
- */
-async function startHandling(trx: Trx, deps: DossierDeps, d: StepDossier, actor: Actor, now: Date, opts: { firstSeq?: number; calendar?: CalendarSnapshot } = {}) {
+/** After receipt: the counter's step, done, and the competent agency's handling step, numbered from `firstSeq`. */
+async function handlingSteps(trx: Trx, deps: DossierDeps, d: StepDossier, actor: Actor, now: Date, opts: { firstSeq: number; calendar?: CalendarSnapshot }): Promise<StepRow[]> {
   const budgets = stepBudgets({ amount: d.limitAmount, unit: d.limitUnit as Limit['unit'] })
   const handleDue = await stepDue(trx, deps, d, now, budgets.handle, opts.calendar)
-  let seq = opts.firstSeq
-  if (seq === undefined) {
-    const last = await trx.selectFrom('dossierSteps').select((eb) => eb.fn.max('seq').as('m')).where('dossierId', '=', d.id).executeTakeFirst()
-    seq = Number(last?.m ?? 0) + 1
-  }
-  const receive = stepRow(d.id, seq, { kind: 'receive', name: 'Tiếp nhận hồ sơ', agencyId: d.receivingAgencyId, role: 'counter_officer', assigneeId: actor.id, givenBy: null, receivedBy: actor.id, startedAt: d.submittedAt, dueAt: d.receivedAt })
-  const handle = stepRow(d.id, seq + 1, { kind: 'handle', name: 'Thẩm định, xử lý hồ sơ', agencyId: d.competentAgencyId, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt: handleDue })
-  await trx
-    .insertInto('dossierSteps')
-    .values([{ ...receive, completedAt: now, outcome: punctuality(now, d.receivedAt) }, handle])
-    .execute()
+  const receive = stepRow(d.id, opts.firstSeq, { kind: 'receive', name: 'Tiếp nhận hồ sơ', agencyId: d.receivingAgencyId, role: 'counter_officer', assigneeId: actor.id, givenBy: null, receivedBy: actor.id, startedAt: d.submittedAt, dueAt: d.receivedAt })
+  const handle = stepRow(d.id, opts.firstSeq + 1, { kind: 'handle', name: 'Thẩm định, xử lý hồ sơ', agencyId: d.competentAgencyId, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt: handleDue })
+  return [{ ...receive, completedAt: now, outcome: punctuality(now, d.receivedAt) }, handle]
 }
 
 type StepDossier = Pick<DossierRow, 'id' | 'communeCode' | 'limitAmount' | 'limitUnit' | 'dueAt' | 'receivedAt' | 'submittedAt' | 'receivingAgencyId' | 'competentAgencyId'>
@@ -498,7 +459,8 @@ async function leastLoadedOfficer(trx: Trx, agencyId: string): Promise<string | 
 export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal | SystemPrincipal, dossierId: string, input: ActionInput): Promise<DossierRow> {
   // Locked for the transaction: two actions on one dossier queue here, and the second then fails
   // the version check (409) before it writes anything, such as a step.
-  const d = await getDossierForUpdate(trx, dossierId)
+  const l = await lockDossier(trx, dossierId)
+  const d = l.dossier
   if (d.version !== input.expectedVersion) {
     // Checked before anything else so a stale form never acts on a dossier it did not see.
     throw new DomainError('conflict', 'CONCURRENT_UPDATE', 'Hồ sơ đã được người khác thay đổi, vui lòng tải lại.', { expectedVersion: input.expectedVersion, currentVersion: d.version })
@@ -515,10 +477,11 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
   switch (input.action) {
     case 'receive': {
       const receiving = await requireAgency(trx, d.receivingAgencyId)
-      const f = await receiveFields(trx, deps, { ...d, receivingAgencyCode: receiving.code }, now)
-      const row = await saveTransition(trx, d, f, ev(`Tiếp nhận hồ sơ, mã ${f.code}`, { stepDueAt: f.dueAt, data: { code: f.code } }))
-      await startHandling(trx, deps, row, actor, now)
-      return getDossier(trx, d.id)
+      const clock = receiptClock(await calendarFor(trx, deps, d.communeCode), { ...d, receivedAt: now }, d.competentAgencyId)
+      const steps = await handlingSteps(trx, deps, { ...d, ...clock }, actor, now, { firstSeq: l.lastStepSeq + 1 })
+      // The daily code last: its counter row stays locked from here until commit (A7).
+      const code = formatDossierCode(receiving.code, now, await allocateDossierSeq(trx, receiving.code, now))
+      return saveTransition(trx, d, { ...clock, code }, ev(`Tiếp nhận hồ sơ, mã ${code}`, { stepDueAt: clock.dueAt, data: { code } }), { insert: steps })
     }
     case 'supplement_intake':
       return saveTransition(trx, d, {}, ev(withNote(text)))
@@ -528,8 +491,7 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
     case 'refuse':
     case 'withdraw':
     case 'stop':
-      await closeOpenSteps(trx, d.id, now, ['receive', 'handle', 'approve', 'consult'], text)
-      return saveTransition(trx, d, {}, ev(withNote(text)))
+      return saveTransition(trx, d, {}, ev(withNote(text)), { update: closeSteps(l.openSteps, ['receive', 'handle', 'approve', 'consult'], now, text) })
     case 'assign':
     case 'reassign': {
       const assigneeId = input.assigneeId ?? (await leastLoadedOfficer(trx, d.currentAgencyId))
@@ -537,16 +499,16 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
       if (!a || !a.active || a.agencyId !== d.currentAgencyId || a.role !== 'processing_officer') {
         throw new ValidationError('DOSSIER.INVALID_ASSIGNEE', 'Cán bộ được phân công phải là chuyên viên đang làm việc tại cơ quan xử lý.', { fields: { assigneeId: ['Cán bộ không hợp lệ.'] } })
       }
-      await trx.updateTable('dossierSteps').set({ assigneeId: a.id, receivedBy: a.id, givenBy: actor.id }).where('dossierId', '=', d.id).where('kind', '=', 'handle').where('completedAt', 'is', null).execute()
-      return saveTransition(trx, d, { currentAssigneeId: a.id }, ev(withNote(`${text} cho ${a.fullName}`), { data: { assigneeId: a.id, assigneeName: a.fullName, auto: !input.assigneeId } }))
+      const handling = l.openSteps.filter((s) => s.kind === 'handle').map((s) => ({ ...s, assigneeId: a.id, receivedBy: a.id, givenBy: actor.id }))
+      return saveTransition(trx, d, { currentAssigneeId: a.id }, ev(withNote(`${text} cho ${a.fullName}`), { data: { assigneeId: a.id, assigneeName: a.fullName, auto: !input.assigneeId } }), { update: handling })
     }
     case 'transfer': {
       if (!input.agencyId || input.agencyId === d.currentAgencyId) throw new ValidationError('DOSSIER.INVALID_TRANSFER', 'Cần chọn cơ quan nhận hồ sơ khác cơ quan hiện tại.', { fields: { agencyId: ['Cơ quan nhận không hợp lệ.'] } })
       const target = await requireAgency(trx, input.agencyId)
       const budgets = stepBudgets({ amount: d.limitAmount, unit: d.limitUnit as Limit['unit'] })
       const dueAt = await stepDue(trx, deps, d, d.clockStartedAt ?? now, budgets.handle)
-      await handOver(trx, d, now, ['handle'], { kind: 'handle', name: `Xử lý tại ${target.name}`, agencyId: target.id, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt }, `Chuyển đến ${target.name}`)
-      return saveTransition(trx, d, { currentAgencyId: target.id, currentAssigneeId: null }, ev(withNote(`${text} đến ${target.name}`), { data: { toAgencyId: target.id } }))
+      const steps = handOver(l, now, ['handle'], { kind: 'handle', name: `Xử lý tại ${target.name}`, agencyId: target.id, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt }, `Chuyển đến ${target.name}`)
+      return saveTransition(trx, d, { currentAgencyId: target.id, currentAssigneeId: null }, ev(withNote(`${text} đến ${target.name}`), { data: { toAgencyId: target.id } }), steps)
     }
     case 'consult': {
       if (!input.agencyId) throw new ValidationError('DOSSIER.INVALID_CONSULT', 'Cần chọn cơ quan được lấy ý kiến.', { fields: { agencyId: ['Cần chọn cơ quan.'] } })
@@ -554,16 +516,14 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
       const amount = input.amount ?? 2
       const cal = await calendarFor(trx, deps, d.communeCode)
       const due = new Date(computeDue(cal, { receivedAt: now, amount, unit: 'working_days' }).dueAt)
-      const seq = await openStep(trx, d, { kind: 'consult', name: `Lấy ý kiến ${target.name}`, agencyId: target.id, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt: due })
-      return saveTransition(trx, d, {}, ev(withNote(`${text}: ${target.name}`), { stepDueAt: due, data: { stepSeq: seq, agencyId: target.id } }))
+      const step = stepRow(d.id, l.lastStepSeq + 1, { kind: 'consult', name: `Lấy ý kiến ${target.name}`, agencyId: target.id, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt: due })
+      return saveTransition(trx, d, {}, ev(withNote(`${text}: ${target.name}`), { stepDueAt: due, data: { stepSeq: step.seq, agencyId: target.id } }), { insert: [step] })
     }
-    case 'answer_consultation': {
-      await closeOpenSteps(trx, d.id, now, ['consult'], input.note)
-      return saveTransition(trx, d, {}, ev(withNote(text)))
-    }
+    case 'answer_consultation':
+      return saveTransition(trx, d, {}, ev(withNote(text)), { update: closeSteps(l.openSteps, ['consult'], now, input.note) })
     case 'submit_for_approval': {
-      await handOver(trx, d, now, ['handle'], { kind: 'approve', name: 'Lãnh đạo phê duyệt', agencyId: d.competentAgencyId, role: 'agency_leader', givenBy: actor.id, startedAt: now, dueAt: d.dueAt })
-      return saveTransition(trx, d, {}, ev(withNote(text), { stepDueAt: d.dueAt }))
+      const steps = handOver(l, now, ['handle'], { kind: 'approve', name: 'Lãnh đạo phê duyệt', agencyId: d.competentAgencyId, role: 'agency_leader', givenBy: actor.id, startedAt: now, dueAt: d.dueAt })
+      return saveTransition(trx, d, {}, ev(withNote(text), { stepDueAt: d.dueAt }), steps)
     }
     case 'request_supplement':
     case 'request_payment': {
@@ -584,29 +544,29 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
       const dueAt = new Date(due.dueAt)
       // The appointment follows the legal due time unless an apology already moved it later.
       const appointmentAt = d.appointmentAt && d.rescheduleCount > 0 && d.appointmentAt > dueAt ? d.appointmentAt : dueAt
-      await trx.updateTable('dossierSteps').set({ dueAt }).where('dossierId', '=', d.id).where('completedAt', 'is', null).where('kind', 'in', ['handle', 'approve']).execute()
       return saveTransition(
         trx,
         d,
         { pausedSince: null, pauseReason: null, dueAt, appointmentAt, dueExplanation: due.explanation, atRiskSince: null },
         ev(withNote(`${text}; hạn giải quyết tính lại: ${dueAt.toISOString()}`), { stepDueAt: dueAt, data: { previousDueAt: d.dueAt?.toISOString() ?? null, dueAt: dueAt.toISOString(), restartedFrom: d.pauseMode === 'restart' && input.action === 'receive_supplement' ? now.toISOString() : null } }),
+        { update: l.openSteps.filter((s) => s.kind === 'handle' || s.kind === 'approve').map((s) => ({ ...s, dueAt })) },
       )
     }
     case 'approve':
     case 'reject': {
-      await handOver(trx, d, now, ['handle', 'approve'], { kind: 'return', name: 'Trả kết quả', agencyId: d.receivingAgencyId, role: 'counter_officer', givenBy: actor.id, startedAt: now, dueAt: d.appointmentAt })
+      const steps = handOver(l, now, ['handle', 'approve'], { kind: 'return', name: 'Trả kết quả', agencyId: d.receivingAgencyId, role: 'counter_officer', givenBy: actor.id, startedAt: now, dueAt: d.appointmentAt })
       const late = d.dueAt ? now > d.dueAt : false
-      return saveTransition(trx, d, { decidedAt: now, decision: input.action === 'approve' ? 'approved' : 'rejected', lateSince: late ? (d.lateSince ?? d.dueAt) : d.lateSince }, ev(withNote(text), { data: { onTime: !late } }))
+      return saveTransition(trx, d, { decidedAt: now, decision: input.action === 'approve' ? 'approved' : 'rejected', lateSince: late ? (d.lateSince ?? d.dueAt) : d.lateSince }, ev(withNote(text), { data: { onTime: !late } }), steps)
     }
-    case 'return_result': {
-      await closeOpenSteps(trx, d.id, now, ['return'])
-      return saveTransition(trx, d, { returnedAt: now }, ev(withNote(text), { data: { method: d.returnMethod } }))
-    }
+    case 'return_result':
+      return saveTransition(trx, d, { returnedAt: now }, ev(withNote(text), { data: { method: d.returnMethod } }), { update: closeSteps(l.openSteps, ['return'], now) })
     case 'draft_apology':
       return draftApology(trx, deps, d, actor, reason!, input.proposedAppointment, now)
     case 'approve_apology':
     case 'return_apology':
       return decideApology(trx, deps, d, actor, input.action, input.apologyId, reason, now)
+    case 'attach_file':
+      throw new ValidationError('DOSSIER.USE_FILES_ENDPOINT', 'Tệp được đính kèm qua POST /api/v1/dossiers/{id}/files.')
     case 'submit':
     case 'mark_at_risk':
     case 'mark_late':

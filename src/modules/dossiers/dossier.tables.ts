@@ -153,6 +153,18 @@ export interface DossierAccessLogTable {
   purpose: string
 }
 
+/** A file attached to a dossier by one of its events (the document itself is the documents module's). */
+export interface DossierFilesTable {
+  dossierId: string
+  documentId: string
+  eventSeq: number
+  /** Order of the file within its upload. */
+  position: number
+  attachedBy: string | null
+  attachedByName: string
+  attachedAt: Date
+}
+
 export interface IdempotencyKeysTable {
   key: string
   scope: string
@@ -172,6 +184,7 @@ declare module '../../shared/database.js' {
     dossierApologies: DossierApologiesTable
     dossierForms: DossierFormsTable
     dossierAccessLog: DossierAccessLogTable
+    dossierFiles: DossierFilesTable
     idempotencyKeys: IdempotencyKeysTable
   }
 }

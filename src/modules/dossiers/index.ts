@@ -4,6 +4,8 @@ export { dossiersModule } from './dossier.routes.js'
 export { verifyAllChains, type AuditReport } from './dossier.audit-verify.js'
 /** The lifecycle as data (statuses, actions, national status codes). */
 export { DOSSIER_ACTIONS, DOSSIER_STATUSES, NATIONAL_STATUS_CODE, STATUS_LABELS, type DossierAction, type DossierStatus } from './dossier.machine.js'
+/** Demo dossiers in every state, for demo mode. */
+export { seedDemoDossiers } from './dossier.seed.js'
 /** A dossier as stored, by id (`getDossier` throws DOSSIER.NOT_FOUND) or by code; other modules read it, never write it. */
 export { getDossier, findDossier, findDossierByCode, type DossierRow } from './dossier.repo.js'
 export type { PersonJson } from './dossier.tables.js'

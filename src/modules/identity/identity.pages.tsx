@@ -74,9 +74,14 @@ export function StaffHomePage(p: { lang: Lang; principal: StaffPrincipal }) {
           <a href="/staff/password">{t('Đổi mật khẩu', 'Change password')}</a>
         </li>
         {me.role === 'admin' ? (
-          <li>
-            <a href="/admin/staff">{t('Quản lý tài khoản cán bộ', 'Manage staff accounts')}</a>
-          </li>
+          <>
+            <li>
+              <a href="/admin/staff">{t('Quản lý tài khoản cán bộ', 'Manage staff accounts')}</a>
+            </li>
+            <li>
+              <a href="/admin/thu-tuc">{t('Quản trị danh mục thủ tục hành chính', 'Administer the procedure catalogue')}</a>
+            </li>
+          </>
         ) : null}
       </ul>
     </section>

@@ -6,6 +6,8 @@ import { DomainError, ForbiddenError } from '../../shared/errors.js'
 import { tr } from '../../shared/i18n.js'
 import type { Guards, ModuleDeps, VidanModule } from '../../shared/module.js'
 import { listAgencies } from '../org/index.js'
+import { CITIZEN_LOGIN_PATH, registerCitizenRoutes } from './citizen.routes.js'
+import { authenticateCitizenToken, CITIZEN_TOKEN_PREFIX, logoutCitizen, type CitizenDeps } from './citizen.service.js'
 import { AdminStaffDetailPage, AdminStaffPage, LoginPage, PasswordPage, StaffHomePage, type FieldErrors } from './identity.pages.js'
 import {
   authenticateToken,
@@ -23,21 +25,26 @@ import {
 
 const PASSWORD_PAGE = '/staff/password'
 
-/** Session cookie → request.principal, and the guards every module's routes use. */
+/**
+ * Session cookie → request.principal (an officer or a citizen: one cookie, the token's prefix
+ * says which table holds it), and the guards every module's routes use.
+ */
 export function createStaffAuth(base: Omit<IdentityDeps, 'settings'>, settings: IdentitySettings): { authenticate: onRequestAsyncHookHandler; guards: Guards } {
   const deps: IdentityDeps = { ...base, settings }
+  const citizenDeps: CitizenDeps = { ...base, sessionIdleMinutes: settings.sessionIdleMinutes }
   const authenticate: onRequestAsyncHookHandler = async (req): Promise<void> => {
     const raw = req.cookies[SESSION_COOKIE]
     if (!raw) return
     const unsigned = req.unsignCookie(raw)
     if (!unsigned.valid || !unsigned.value) return
-    req.principal = await authenticateToken(deps, unsigned.value)
+    req.principal = unsigned.value.startsWith(CITIZEN_TOKEN_PREFIX) ? await authenticateCitizenToken(citizenDeps, unsigned.value) : await authenticateToken(deps, unsigned.value)
   }
   const guards: Guards = {
     staff(...roles: StaffRole[]) {
       return async (req: FastifyRequest, reply: FastifyReply) => {
         const me = req.principal
         if (!me) throw new DomainError('unauthenticated', 'AUTH.REQUIRED', 'Vui lòng đăng nhập để tiếp tục.')
+        if (me.kind !== 'staff') throw new ForbiddenError('Trang này dành cho cán bộ. Bạn đang đăng nhập bằng tài khoản công dân.', 'AUTH.STAFF_ONLY')
         if (me.mustChangePassword && req.url.split('?')[0] !== PASSWORD_PAGE) {
           if (req.url.startsWith('/api/')) throw new ForbiddenError('Bạn cần đổi mật khẩu trước khi làm việc.', 'AUTH.PASSWORD_CHANGE_REQUIRED')
           return reply.redirect(PASSWORD_PAGE, 303)
@@ -45,11 +52,24 @@ export function createStaffAuth(base: Omit<IdentityDeps, 'settings'>, settings: 
         if (roles.length && !roles.includes(me.role)) throw new ForbiddenError()
       }
     },
+    citizen(opts: { level?: 2 } = {}) {
+      return async (req: FastifyRequest, reply: FastifyReply) => {
+        const me = req.principal
+        if (!me) {
+          if (req.url.startsWith('/api/')) throw new DomainError('unauthenticated', 'AUTH.CITIZEN_REQUIRED', 'Vui lòng đăng nhập bằng tài khoản định danh điện tử.')
+          return reply.redirect(`${CITIZEN_LOGIN_PATH}?next=${encodeURIComponent(req.url)}`, 303)
+        }
+        if (me.kind !== 'citizen') throw new ForbiddenError('Trang này dành cho công dân đăng nhập bằng tài khoản định danh điện tử. Bạn đang đăng nhập bằng tài khoản cán bộ.', 'AUTH.CITIZEN_ONLY')
+        if (opts.level === 2 && me.assuranceLevel !== 2) {
+          throw new ForbiddenError('Dịch vụ này cần tài khoản định danh điện tử mức 2. Tài khoản của bạn đang ở mức 1.', 'AUTH.LEVEL2_REQUIRED')
+        }
+      }
+    },
   }
   return { authenticate, guards }
 }
 
-const safeNext = (n: string | undefined) => (n && /^\/(?!\/)[^\s]*$/.test(n) && !n.startsWith('/staff/login') ? n : '/staff')
+const safeNext = (n: string | undefined) => (n && /^\/(?![/\\])[^\s\\]*$/.test(n) && !n.startsWith('/staff/login') ? n : '/staff')
 
 function fieldErrorsOf(e: unknown): FieldErrors | undefined {
   if (e instanceof DomainError && e.details && typeof e.details === 'object' && 'fields' in e.details) {
@@ -102,12 +122,13 @@ export function identityModule(settings: IdentitySettings, secureCookies: boolea
       const admin = m.guards.staff('admin')
       const staff = m.guards.staff()
       const agencyOptions = async () => (await listAgencies(m.db)).map((a) => ({ id: a.id, name: a.name, code: a.code }))
+      registerCitizenRoutes(appIn, m, { login: settings.citizenLogin, staff: deps, loginRatePerMinute: settings.loginRatePerMinute ?? 30, secureCookies })
       const setSession = (reply: FastifyReply, token: string) =>
         reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies, signed: true })
 
       // ---- pages -------------------------------------------------------------------------
       app.get('/staff/login', { schema: { hide: true, querystring: z.object({ next: z.string().max(500).optional() }) } }, async (req, reply) => {
-        if (req.principal) return reply.redirect(safeNext(req.query.next), 303)
+        if (req.principal?.kind === 'staff') return reply.redirect(safeNext(req.query.next), 303)
         return reply.page({ title: tr(req.lang, 'Cán bộ đăng nhập', 'Staff login') }, <LoginPage lang={req.lang} csrf={reply.csrfToken()} next={safeNext(req.query.next)} />)
       })
 
@@ -121,6 +142,7 @@ export function identityModule(settings: IdentitySettings, secureCookies: boolea
           const { username, password, next } = req.body
           try {
             const r = await login(deps, username, password)
+            if (req.principal?.kind === 'citizen') await logoutCitizen(deps, req.principal.sessionId, 'replaced')
             setSession(reply, r.token)
             return reply.redirect(r.mustChangePassword ? PASSWORD_PAGE : safeNext(next), 303)
           } catch (e) {
@@ -135,7 +157,7 @@ export function identityModule(settings: IdentitySettings, secureCookies: boolea
       )
 
       app.post('/staff/logout', { schema: { hide: true } }, async (req, reply) => {
-        if (req.principal) await logout(deps, req.principal.sessionId)
+        if (req.principal?.kind === 'staff') await logout(deps, req.principal.sessionId)
         reply.clearCookie(SESSION_COOKIE, { path: '/' })
         return reply.redirect('/', 303)
       })
@@ -147,7 +169,7 @@ export function identityModule(settings: IdentitySettings, secureCookies: boolea
       app.get(PASSWORD_PAGE, { schema: { hide: true, querystring: z.object({ done: z.string().optional() }) }, preHandler: staff }, async (req, reply) =>
         reply.page(
           { title: tr(req.lang, 'Đổi mật khẩu', 'Change password') },
-          <PasswordPage lang={req.lang} csrf={reply.csrfToken()} errors={{}} forced={!!req.principal?.mustChangePassword} done={req.query.done === '1'} />,
+          <PasswordPage lang={req.lang} csrf={reply.csrfToken()} errors={{}} forced={(req.principal as StaffPrincipal).mustChangePassword} done={req.query.done === '1'} />,
         ),
       )
       app.post(
@@ -162,7 +184,7 @@ export function identityModule(settings: IdentitySettings, secureCookies: boolea
             if (!errors) throw e
             return reply.page(
               { title: tr(req.lang, 'Đổi mật khẩu', 'Change password'), status: 400 },
-              <PasswordPage lang={req.lang} csrf={reply.csrfToken()} errors={errors} forced={!!req.principal?.mustChangePassword} />,
+              <PasswordPage lang={req.lang} csrf={reply.csrfToken()} errors={errors} forced={(req.principal as StaffPrincipal).mustChangePassword} />,
             )
           }
         },
@@ -180,7 +202,7 @@ export function identityModule(settings: IdentitySettings, secureCookies: boolea
         const parsed = NewAccountBody.omit({ password: true, email: true }).safeParse(values)
         if (!parsed.success) return renderAdminList(req, reply, { errors: zodFieldErrors(parsed.error.issues), values, status: 400 })
         try {
-          const r = await createAccount(deps, req.principal?.accountId ?? null, parsed.data)
+          const r = await createAccount(deps, (req.principal as StaffPrincipal).accountId, parsed.data)
           return renderAdminList(req, reply, { created: { username: r.account.username, initialPassword: r.initialPassword } })
         } catch (e) {
           const errors = fieldErrorsOf(e)

@@ -5,6 +5,7 @@ import { inTransaction, type Db, type Trx } from '../../shared/database.js'
 import { ConcurrentUpdateError, DomainError, NotFoundError, ValidationError } from '../../shared/errors.js'
 import { formatVnDateTime } from '../../shared/i18n.js'
 import { findAgencyById } from '../org/index.js'
+import type { CitizenLoginSettings } from './citizen-login.js'
 import './identity.tables.js'
 import { burnPasswordCheck, hashPassword, passwordProblems, verifyPassword } from './passwords.js'
 
@@ -14,6 +15,8 @@ export interface IdentitySettings {
   lockMinutes: number
   /** Login attempts per minute from one address; unset means 30. */
   loginRatePerMinute?: number
+  /** The identity provider citizens log in with; unset means citizen login is not configured. */
+  citizenLogin?: CitizenLoginSettings | undefined
 }
 
 export interface IdentityDeps {

@@ -39,10 +39,45 @@ export interface StaffAccountEventsTable {
   occurredAt: Date
 }
 
+/** A citizen or business representative known from the identity provider's claims (personal data). */
+export interface CitizensTable {
+  id: string
+  identityNumber: string
+  fullName: string
+  /** 'YYYY-MM-DD' */
+  birthDate: string | null
+  gender: 'male' | 'female' | null
+  phone: string | null
+  address: string | null
+  businessTaxCode: string | null
+  businessName: string | null
+  lastAssuranceLevel: 1 | 2
+  lastLoginAt: Date
+  version: Generated<number>
+  createdAt: Date
+  updatedAt: Date
+}
+
+export interface CitizenSessionsTable {
+  id: string
+  tokenHash: string
+  citizenId: string
+  assuranceLevel: 1 | 2
+  idpIssuer: string
+  idpSubject: string
+  createdAt: Date
+  lastSeenAt: Date
+  expiresAt: Date
+  revokedAt: Date | null
+  revokedReason: string | null
+}
+
 declare module '../../shared/database.js' {
   interface Database {
     staffAccounts: StaffAccountsTable
     staffSessions: StaffSessionsTable
     staffAccountEvents: StaffAccountEventsTable
+    citizens: CitizensTable
+    citizenSessions: CitizenSessionsTable
   }
 }

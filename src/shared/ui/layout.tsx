@@ -62,18 +62,29 @@ export function Layout(p: LayoutProps) {
                     {t('Tra cứu hồ sơ', 'Track a dossier')}
                   </a>
                 </li>
-                {p.principal ? (
+                {p.principal?.kind === 'staff' ? (
                   <li>
                     <a href="/staff" aria-current={p.path === '/staff' ? 'page' : undefined}>
                       {t('Làm việc', 'Workspace')}
                     </a>
                   </li>
-                ) : (
+                ) : p.principal?.kind === 'citizen' ? (
                   <li>
-                    <a href="/staff/login" aria-current={p.path === '/staff/login' ? 'page' : undefined}>
-                      {t('Cán bộ đăng nhập', 'Staff login')}
+                    <a href="/cong-dan/tai-khoan" aria-current={p.path === '/cong-dan/tai-khoan' ? 'page' : undefined}>
+                      {t('Tài khoản của tôi', 'My account')}
                     </a>
                   </li>
+                ) : (
+                  <>
+                    <li>
+                      <a href="/dang-nhap/cong-dan">{t('Đăng nhập công dân', 'Citizen login')}</a>
+                    </li>
+                    <li>
+                      <a href="/staff/login" aria-current={p.path === '/staff/login' ? 'page' : undefined}>
+                        {t('Cán bộ đăng nhập', 'Staff login')}
+                      </a>
+                    </li>
+                  </>
                 )}
                 <li>{langSwitch(p.lang, p.path)}</li>
               </ul>
@@ -82,9 +93,11 @@ export function Layout(p: LayoutProps) {
           {p.principal ? (
             <div class="wrap who">
               <span>
-                {p.principal.fullName} · {ROLE_LABELS[p.principal.role][p.lang]} · {p.principal.agencyName}
+                {p.principal.kind === 'staff'
+                  ? `${p.principal.fullName} · ${ROLE_LABELS[p.principal.role][p.lang]} · ${p.principal.agencyName}`
+                  : `${p.principal.fullName} · ${t('Công dân', 'Citizen')} · ${t('định danh mức', 'identity level')} ${p.principal.assuranceLevel}`}
               </span>
-              <form method="post" action="/staff/logout" class="inline">
+              <form method="post" action={p.principal.kind === 'staff' ? '/staff/logout' : '/cong-dan/dang-xuat'} class="inline">
                 <CsrfField token={p.csrfToken} />
                 <button type="submit" class="link">
                   {t('Đăng xuất', 'Log out')}

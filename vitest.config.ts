@@ -12,11 +12,11 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'], exclude: [...intInclude, '**/node_modules/**'] } },
       {
         extends: true,
-        test: { name: 'int', include: intInclude, globalSetup: ['test/global-setup-pglite.ts'], env: { TEST_BACKEND: 'pglite' }, testTimeout: 30_000, hookTimeout: 60_000 },
+        test: { name: 'int', include: intInclude, globalSetup: ['test/global-setup-pglite.ts'], env: { TEST_BACKEND: 'pglite' }, testTimeout: 90_000, hookTimeout: 120_000 },
       },
       {
         extends: true,
-        test: { name: 'int-pg', include: intInclude, globalSetup: ['test/global-setup-postgres.ts'], env: { TEST_BACKEND: 'postgres' }, testTimeout: 30_000, hookTimeout: 60_000 },
+        test: { name: 'int-pg', include: intInclude, globalSetup: ['test/global-setup-postgres.ts'], env: { TEST_BACKEND: 'postgres' }, testTimeout: 90_000, hookTimeout: 120_000 },
       },
       {
         extends: true,
@@ -25,8 +25,8 @@ export default defineConfig({
           include: ['e2e/**/*.e2e.test.ts'],
           globalSetup: ['test/global-setup-pglite.ts'],
           env: { TEST_BACKEND: 'pglite' },
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          testTimeout: 240_000,
+          hookTimeout: 180_000,
           maxWorkers: 1,
         },
       },

@@ -59,6 +59,7 @@ export interface CitizenLoginConfig {
   scope: string
 }
 export type Config = z.infer<typeof Config> & {
+  payment: PaymentConfig
   dataDir: string
   cookieSecret: string
   publicUrl: string
@@ -66,7 +67,6 @@ export type Config = z.infer<typeof Config> & {
   citizenLogin: CitizenLoginConfig | undefined
   /** Serve the bundled demo identity provider at /idp-demo (demo mode without VIDAN_OIDC_ISSUER only). */
   demoIdp: boolean
-  payment: PaymentConfig
 }
 
 /** Where the bundled demo identity provider is mounted. */
@@ -104,24 +104,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.VIDAN_MODE === 'production' && !c.VIDAN_COOKIE_SECRET) {
     throw new ConfigError(['VIDAN_COOKIE_SECRET: required in production mode (at least 32 characters)'])
   }
+  const publicUrl = c.VIDAN_PUBLIC_URL ?? `http://localhost:${c.PORT}`
+  const { citizenLogin, demoIdp } = citizenLoginConfig(c, publicUrl.replace(/\/+$/, ''))
   if (c.VIDAN_MODE === 'production' && c.VIDAN_PAYMENT_GATEWAY_URL && (!c.VIDAN_PAYMENT_PARTNER_CODE || !c.VIDAN_PAYMENT_SECRET)) {
     throw new ConfigError(['VIDAN_PAYMENT_PARTNER_CODE, VIDAN_PAYMENT_SECRET: required in production mode when VIDAN_PAYMENT_GATEWAY_URL is set'])
   }
   const demo = c.VIDAN_MODE === 'demo'
-  const publicUrl = c.VIDAN_PUBLIC_URL ?? `http://localhost:${c.PORT}`
-  const { citizenLogin, demoIdp } = citizenLoginConfig(c, publicUrl.replace(/\/+$/, ''))
   return {
     ...c,
     dataDir: path.resolve(c.VIDAN_DATA_DIR),
     cookieSecret: c.VIDAN_COOKIE_SECRET ?? DEMO_COOKIE_SECRET,
     publicUrl,
-    citizenLogin,
-    demoIdp,
     payment: {
       gatewayUrl: c.VIDAN_PAYMENT_GATEWAY_URL ?? (demo ? DEMO_PAYMENT.gatewayUrl : undefined),
       partnerCode: c.VIDAN_PAYMENT_PARTNER_CODE ?? (demo ? DEMO_PAYMENT.partnerCode : ''),
       secret: c.VIDAN_PAYMENT_SECRET ?? (demo ? DEMO_PAYMENT.secret : ''),
     },
+    citizenLogin,
+    demoIdp,
   }
 }
 

@@ -111,7 +111,7 @@ describe('the untouched edit form saves nothing, for every procedure of the cata
       expect(err instanceof DomainError ? err.code : err, code).toBe('CATALOG.NO_CHANGE')
     }
     expect(await count('catalogProcedureVersions')).toBe(versionsBefore)
-  })
+  }, 240_000) // 103 procedures, each read, rendered, parsed and posted back
 })
 
 describe('editing creates a version; the previous one stays readable (acceptance)', () => {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
 import { z } from 'zod'
 import type { Clock } from '../../shared/clock.js'
-import { inTransaction, type Db, type Trx } from '../../shared/database.js'
+import type { Db, Trx } from '../../shared/database.js'
 import { NotFoundError } from '../../shared/errors.js'
 import { appendOutboxEvent } from '../../shared/outbox.js'
 import { listAgencies } from '../org/index.js'
@@ -15,11 +15,8 @@ import {
   findVersion,
   findVersionInForce,
   findVersionNumberInForce,
-  listAgencyLabels,
   listByAgency,
-  listFields,
   listVersions,
-  searchProcedures as searchRows,
   writeVersionsAndHeads,
   type HeadRow,
   type NewVersionRow,
@@ -31,15 +28,13 @@ import {
   Level,
   ProcedureContent,
   Subject,
-  type FacetValue,
   type OnlineLevel,
   type ProcedureDto,
-  type SearchQuery,
-  type SearchResultDto,
 } from './catalog.schemas.js'
-import type { Lang } from '../../shared/i18n.js'
-import { facetLabel } from './catalog.labels.js'
 import { insertAudit } from './catalog.admin.repo.js'
+
+/** Search moved to its own file; these names stay importable from here. */
+export { agencyNameMap, listCatalogFields, searchCatalog } from './catalog.search.js'
 
 export interface CatalogDeps {
   db: Db
@@ -286,48 +281,6 @@ export async function listProcedureVersions(deps: CatalogDeps, code: string) {
     changeNote: v.changeNote,
     createdBy: v.createdBy,
   }))
-}
-
-const FACET_DIMS = ['field', 'level', 'agency', 'subject', 'online'] as const
-
-/** Search with filters and counts per filter value; facet labels in the reader's language. */
-export async function searchCatalog(deps: CatalogDeps, q: SearchQuery, lang: Lang = 'vi'): Promise<SearchResultDto> {
-  const r = await inTransaction(deps.db, (trx) => searchRows(trx, q))
-  const refs = r.facets.filter((f) => f.dim === 'agency' && !isRule(f.value)).map((f) => f.value)
-  const agencyNames = await agencyNameMap(deps.db, refs)
-  const facets = Object.fromEntries(FACET_DIMS.map((d) => [d, [] as FacetValue[]])) as Record<(typeof FACET_DIMS)[number], FacetValue[]>
-  for (const f of r.facets) {
-    const label = f.dim === 'agency' && !isRule(f.value) ? (agencyNames.get(f.value) ?? f.value) : facetLabel(f.dim, f.value, lang)
-    facets[f.dim].push({ value: f.value, label, count: Number(f.n) })
-  }
-  return {
-    items: r.rows.map((x) => ({
-      code: x.code,
-      name: x.name,
-      field: x.field,
-      levels: x.levels,
-      subjects: x.subjects,
-      onlineLevel: x.onlineLevel,
-      inProvince: x.inProvince,
-      version: x.currentVersion,
-    })),
-    total: r.total,
-    page: q.page,
-    pageSize: q.pageSize,
-    facets,
-  }
-}
-
-/** Names for agency references (all, or those given): org's names first, else the labels published with procedures. */
-export async function agencyNameMap(db: Db, refs?: string[]): Promise<Map<string, string>> {
-  if (refs && !refs.length) return new Map()
-  const labels = await listAgencyLabels(db, refs)
-  for (const a of await listAgencies(db)) if (!refs || refs.includes(a.id)) labels.set(a.id, a.name)
-  return labels
-}
-
-export async function listCatalogFields(deps: CatalogDeps, scope: 'province' | 'national' = 'province') {
-  return listFields(deps.db, scope)
 }
 
 export async function listAgencyProcedures(deps: CatalogDeps, agency: string) {

@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPaymentSimulator, type PaymentSimulator } from '../src/modules/payments/index.js'
+import { startPaymentSimulator, type PaymentSimulator } from '../src/sim/payment/index.js'
 import { startServer, type ServerProcess } from '../test/support/server-process.js'
 import { launchBrowser, overflowsHorizontally, phoneContext, seriousAxeViolations } from './support/browser.js'
 

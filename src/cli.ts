@@ -7,7 +7,8 @@ import { serve } from './app/server.js'
 import { systemClock } from './shared/clock.js'
 import { runCatalogCommand } from './modules/catalog/index.js'
 import { verifyAllChains } from './modules/dossiers/index.js'
-import { runPaymentSimulatorCommand, runPaymentsCommand } from './modules/payments/index.js'
+import { runPaymentsCommand } from './modules/payments/index.js'
+import { runPaymentSimulatorCommand } from './sim/payment/index.js'
 import { paymentSettings } from './app/runtime.js'
 
 const USAGE = `vidan <command>

@@ -15,8 +15,13 @@ export { obligationsOfDossier, startOnlinePayment, intentAfterReturn, recordCoun
 /** The payment gateway port and the national platform's adapter. */
 export { nationalGateway, type PaymentGateway, type NationalGatewayConfig } from './payment.gateway.js'
 
-/** `vidan sim payment`: a simulator of the national payment platform on its own port (development, tests, demo). */
-export { startPaymentSimulator, type PaymentSimulator, type SimPartner, type SimFaults } from './sim/payment-sim.js'
-
 /** `vidan payments reconcile`: runs a subcommand, returns the exit code. */
-export { runPaymentsCommand, runPaymentSimulatorCommand, PAYMENTS_USAGE } from './payment.cli.js'
+export { runPaymentsCommand, PAYMENTS_USAGE } from './payment.cli.js'
+
+/**
+ * The platform's protocol (messages, MaXacThuc, time stamps, statement columns), shared with the
+ * simulator (src/sim/payment) so both sides sign and check alike.
+ */
+export { gatewayDay, InitMessage, maXacThuc, OK_CODE, PROTOCOL_VERSION, QueryMessage, RESULT_CODES, STATEMENT_COLUMNS, TXN_STATE, verifyMaXacThuc, type ReceiptInfo } from './payment.protocol.js'
+/** A pdfmake document as PDF bytes with the Vietnamese fonts of official documents. */
+export { renderPdf } from './payment.receipt.js'

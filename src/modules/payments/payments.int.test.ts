@@ -4,10 +4,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { Browser, createTestApp, ManualClock, staffFixture, type StaffFixture, type TestApp } from '../../../test/support/test-app.js'
-import { runPaymentsCommand, startPaymentSimulator, type PaymentSimulator } from './index.js'
+import { NO_FAULTS, startPaymentSimulator, type PaymentSimulator } from '../../sim/payment/index.js'
+import { runPaymentsCommand } from './index.js'
 import { maXacThuc } from './payment.protocol.js'
 import { consumeDossierEvents, createPaymentDeps, pollOverdueIntents, startOnlinePayment } from './payment.service.js'
-import { NO_FAULTS } from './sim/payment-sim.faults.js'
 
 // Issue 6 §4 and its acceptance lines: payment refused, timeout then late success, duplicate
 // notices (paid once), each with a clear Vietnamese message and nothing half-written; a forged

@@ -3,21 +3,8 @@ import path from 'node:path'
 import crypto from 'node:crypto'
 import fastifyFormbody from '@fastify/formbody'
 import Fastify, { type FastifyInstance } from 'fastify'
-import {
-  gatewayDay,
-  InitMessage,
-  maXacThuc,
-  OK_CODE,
-  PROTOCOL_VERSION,
-  QueryMessage,
-  RESULT_CODES,
-  STATEMENT_COLUMNS,
-  TXN_STATE,
-  verifyMaXacThuc,
-  type ReceiptInfo,
-} from '../payment.protocol.js'
+import { gatewayDay, InitMessage, maXacThuc, OK_CODE, PROTOCOL_VERSION, QueryMessage, renderPdf, RESULT_CODES, STATEMENT_COLUMNS, TXN_STATE, verifyMaXacThuc, type ReceiptInfo } from '../../modules/payments/index.js'
 import { NO_FAULTS, type SimFaults } from './payment-sim.faults.js'
-import { renderPdf } from '../payment.receipt.js'
 import { simPage, type SimPageTxn } from './payment-sim.pages.js'
 
 // A simulator of the national payment platform (DOMAIN B §12.3) for development, tests and the

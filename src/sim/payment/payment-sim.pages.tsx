@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact'
 import { render } from 'preact-render-to-string'
-import type { ReceiptInfo } from '../payment.protocol.js'
+import type { ReceiptInfo } from '../../modules/payments/index.js'
 import type { SimFaults } from './payment-sim.faults.js'
 
 export interface SimPageTxn {

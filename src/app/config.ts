@@ -50,6 +50,10 @@ export const Config = z.object({
   /** Online fees as a percentage of the catalogue amount (provincial resolution; 0 = exempt), and its legal basis. */
   VIDAN_ONLINE_FEE_PERCENT: z.coerce.number().int().min(0).max(100).default(100),
   VIDAN_ONLINE_FEE_BASIS: z.string().max(300).optional(),
+  /** Outgoing e-mail: smtp://user:password@host:587 (STARTTLS) or smtps://…:465. Unset: no e-mail is sent (recorded as skipped). */
+  VIDAN_SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'expected smtp://… or smtps://…').optional(),
+  /** The sender of applicant e-mails. */
+  VIDAN_MAIL_FROM: z.string().min(3).max(200).default('Vì Dân <no-reply@localhost>'),
 })
 export interface CitizenLoginConfig {
   issuer: string

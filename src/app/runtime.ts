@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock.js'
 import type { Db } from '../shared/database.js'
 import type { Job } from '../shared/module.js'
 import { createStaffAuth, type IdentitySettings } from '../modules/identity/index.js'
+import type { NotifySettings } from '../modules/notify/index.js'
 import type { PaymentSettings } from '../modules/payments/index.js'
 import { buildApp } from './build-app.js'
 import { DEMO_IDP_PATH, uploadSettings, type Config } from './config.js'
@@ -29,12 +30,17 @@ export function paymentSettings(config: Config): PaymentSettings {
   }
 }
 
+/** The notify module's channels: SMTP from configuration (TLS required in production). */
+export function notifySettings(config: Config): NotifySettings {
+  return { smtp: config.VIDAN_SMTP_URL ? { url: config.VIDAN_SMTP_URL, from: config.VIDAN_MAIL_FROM, requireTls: config.VIDAN_MODE === 'production' && config.VIDAN_SMTP_URL.startsWith('smtp:') } : undefined }
+}
+
 /** Every module's background jobs, with the same dependencies the routes get. */
 export function collectJobs(opts: { config: Config; db: Db; clock: Clock }): Job[] {
   const settings = identitySettings(opts.config)
   const auth = createStaffAuth({ db: opts.db, clock: opts.clock }, settings)
   const deps = { db: opts.db, clock: opts.clock, guards: auth.guards, provinceCode: opts.config.VIDAN_PROVINCE_CODE, mode: opts.config.VIDAN_MODE, publicUrl: opts.config.publicUrl, uploads: uploadSettings(opts.config) }
-  return allModules({ identity: settings, secureCookies: false, payments: paymentSettings(opts.config) }).flatMap((m) => m.jobs?.(deps) ?? [])
+  return allModules({ identity: settings, secureCookies: false, payments: paymentSettings(opts.config), notify: notifySettings(opts.config) }).flatMap((m) => m.jobs?.(deps) ?? [])
 }
 
 /** Wires modules, auth and the HTTP app over an open database. Used by the server and the tests. */
@@ -48,7 +54,7 @@ export async function createWebApp(opts: { config: Config; db: Db; clock: Clock;
     clock: opts.clock,
     authenticate: auth.authenticate,
     guards: auth.guards,
-    modules: allModules({ identity: settings, secureCookies, payments: paymentSettings(opts.config) }),
+    modules: allModules({ identity: settings, secureCookies, payments: paymentSettings(opts.config), notify: notifySettings(opts.config) }),
     logger: opts.logger,
   })
   registerHome(app)

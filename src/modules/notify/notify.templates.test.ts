@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { retryDelayMs } from './notify.service.js'
+import { renderMessage, TEMPLATES, unaccented, type MessageContext } from './notify.templates.js'
+
+const ctx: MessageContext = {
+  code: '000.00.32.H12-261126-0007',
+  procedureName: 'Đăng ký khai sinh',
+  applicantName: 'Nguyễn Thị Mai',
+  agencyName: 'UBND phường An Xuyên',
+  appointmentAt: new Date('2026-12-01T10:00:00Z'),
+  missing: ['Giấy chứng sinh'],
+  reason: 'Thiếu giấy chứng sinh',
+  decision: 'approved',
+  trackingUrl: 'https://dichvucong.camau.gov.vn/tra-cuu?ma=000.00.32.H12-261126-0007',
+}
+
+describe('message templates (issue 7 §3)', () => {
+  it.each(TEMPLATES)('%s names the dossier code in every channel and links to tracking', (key) => {
+    const m = renderMessage(key, ctx)
+    for (const text of [m.subject, m.text, m.sms]) expect(text).toContain(ctx.code)
+    expect(m.text).toContain(ctx.trackingUrl)
+    expect(m.text.startsWith('Kính gửi Nguyễn Thị Mai,')).toBe(true)
+  })
+
+  it('SMS are unaccented and fit a three-part message (brandname gateways)', () => {
+    for (const key of TEMPLATES) {
+      const sms = renderMessage(key, ctx).sms
+      expect(sms).toMatch(/^[\x20-\x7e]+$/)
+      expect(sms.length).toBeLessThanOrEqual(459)
+    }
+  })
+
+  it('gives the appointment in Vietnam time (received, apology) and lists what is missing (supplement)', () => {
+    expect(renderMessage('received', ctx).text).toContain('Ngày hẹn trả kết quả: 17:00 01/12/2026')
+    expect(renderMessage('apology', ctx).text).toContain('Ngày hẹn trả kết quả mới: 17:00 01/12/2026')
+    expect(renderMessage('supplement', { ...ctx, missing: ['A', 'B'] }).text).toContain('- A\n- B')
+    expect(renderMessage('received', { ...ctx, appointmentAt: null }).text).not.toContain('Ngày hẹn')
+  })
+
+  it('says a rejection comes with its reasons', () => {
+    expect(renderMessage('result_ready', { ...ctx, decision: 'rejected' }).text).toContain('không chấp thuận')
+    expect(renderMessage('result_ready', ctx).text).not.toContain('không chấp thuận')
+  })
+
+  it('strips diacritics but keeps case', () => {
+    expect(unaccented('Đã tiếp nhận hồ sơ ở Cà Mau')).toBe('Da tiep nhan ho so o Ca Mau')
+  })
+})
+
+describe('retry delays', () => {
+  it('double from 30 s with ±20 % jitter and stop growing at one hour', () => {
+    expect(retryDelayMs(1, () => 0.5)).toBe(30_000)
+    expect(retryDelayMs(2, () => 0.5)).toBe(60_000)
+    expect(retryDelayMs(1, () => 0)).toBe(24_000)
+    expect(retryDelayMs(1, () => 1)).toBe(36_000)
+    expect(retryDelayMs(20, () => 0.5)).toBe(3_600_000)
+  })
+})

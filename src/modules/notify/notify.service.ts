@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import type { Clock } from '../../shared/clock.js'
 import type { Db, Trx } from '../../shared/database.js'
 import { ConcurrentUpdateError, ValidationError } from '../../shared/errors.js'
+import { retryDelayMs } from '../../shared/backoff.js'
 import { consumeOutbox, hasPendingEvents } from '../../shared/outbox.js'
 import { getDossier, type PersonJson } from '../dossiers/index.js'
 import { findCitizenByIdentityNumber } from '../identity/index.js'
@@ -141,12 +142,6 @@ export async function sendDueNotifications(deps: NotifyDeps, batch = 20): Promis
     }
   }
   return out
-}
-
-/** Exponential backoff with ±20 % jitter: 30 s, 1 min, 2 min, … capped at one hour. */
-export function retryDelayMs(attempts: number, random: () => number): number {
-  const base = Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000)
-  return Math.round(base * (0.8 + 0.4 * random()))
 }
 
 export interface InAppMessage {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { retryDelayMs } from './notify.service.js'
 import { renderMessage, TEMPLATES, unaccented, type MessageContext } from './notify.templates.js'
 
 const ctx: MessageContext = {
@@ -44,15 +43,5 @@ describe('message templates (issue 7 §3)', () => {
 
   it('strips diacritics but keeps case', () => {
     expect(unaccented('Đã tiếp nhận hồ sơ ở Cà Mau')).toBe('Da tiep nhan ho so o Ca Mau')
-  })
-})
-
-describe('retry delays', () => {
-  it('double from 30 s with ±20 % jitter and stop growing at one hour', () => {
-    expect(retryDelayMs(1, () => 0.5)).toBe(30_000)
-    expect(retryDelayMs(2, () => 0.5)).toBe(60_000)
-    expect(retryDelayMs(1, () => 0)).toBe(24_000)
-    expect(retryDelayMs(1, () => 1)).toBe(36_000)
-    expect(retryDelayMs(20, () => 0.5)).toBe(3_600_000)
   })
 })

@@ -6,8 +6,9 @@ import { identityModule, type IdentitySettings } from '../modules/identity/index
 import { orgModule } from '../modules/org/index.js'
 import { notifyModule, type NotifySettings } from '../modules/notify/index.js'
 import { paymentsModule, type PaymentSettings } from '../modules/payments/index.js'
+import { webhooksModule } from '../modules/webhooks/index.js'
 
 /** Every module the application mounts, in dependency order. Add a module here to mount it. */
 export function allModules(opts: { identity: IdentitySettings; secureCookies: boolean; payments: PaymentSettings; notify: NotifySettings }): VidanModule[] {
-  return [orgModule, identityModule(opts.identity, opts.secureCookies), calendarModule, catalogModule, dossiersModule, paymentsModule(opts.payments), notifyModule(opts.notify)]
+  return [orgModule, identityModule(opts.identity, opts.secureCookies), calendarModule, catalogModule, dossiersModule, paymentsModule(opts.payments), notifyModule(opts.notify), webhooksModule]
 }

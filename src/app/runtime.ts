@@ -1,9 +1,12 @@
+import crypto from 'node:crypto'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import type { Clock } from '../shared/clock.js'
 import type { Db } from '../shared/database.js'
 import type { Job } from '../shared/module.js'
 import { createStaffAuth, type IdentitySettings } from '../modules/identity/index.js'
 import type { PaymentSettings } from '../modules/payments/index.js'
+import { httpSmsSender, noSmsSender, type SmsSender } from '../modules/notify/index.js'
+import type { OutreachSettings } from '../modules/outreach/index.js'
 import { buildApp } from './build-app.js'
 import { DEMO_IDP_PATH, uploadSettings, type Config } from './config.js'
 import { registerHome } from './home.js'
@@ -29,12 +32,23 @@ export function paymentSettings(config: Config): PaymentSettings {
   }
 }
 
+/** The SMS gateway from configuration (none configured: sends fail with a clear message). */
+export function smsSender(config: Config): SmsSender {
+  const s = config.sms
+  return s.gatewayUrl ? httpSmsSender({ baseUrl: s.gatewayUrl, apiKey: s.apiKey, brandname: s.brandname, timeoutMs: s.timeoutMs }) : noSmsSender
+}
+
+/** Outreach's settings: the SMS sender, and the consent codes' HMAC key derived from the cookie secret. */
+export function outreachSettings(config: Config): OutreachSettings {
+  return { sms: smsSender(config), otpSecret: crypto.createHmac('sha256', config.cookieSecret).update('vidan/outreach/otp').digest('hex') }
+}
+
 /** Every module's background jobs, with the same dependencies the routes get. */
 export function collectJobs(opts: { config: Config; db: Db; clock: Clock }): Job[] {
   const settings = identitySettings(opts.config)
   const auth = createStaffAuth({ db: opts.db, clock: opts.clock }, settings)
   const deps = { db: opts.db, clock: opts.clock, guards: auth.guards, provinceCode: opts.config.VIDAN_PROVINCE_CODE, mode: opts.config.VIDAN_MODE, publicUrl: opts.config.publicUrl, uploads: uploadSettings(opts.config) }
-  return allModules({ identity: settings, secureCookies: false, payments: paymentSettings(opts.config) }).flatMap((m) => m.jobs?.(deps) ?? [])
+  return allModules({ identity: settings, secureCookies: false, payments: paymentSettings(opts.config), outreach: outreachSettings(opts.config) }).flatMap((m) => m.jobs?.(deps) ?? [])
 }
 
 /** Wires modules, auth and the HTTP app over an open database. Used by the server and the tests. */
@@ -48,7 +62,7 @@ export async function createWebApp(opts: { config: Config; db: Db; clock: Clock;
     clock: opts.clock,
     authenticate: auth.authenticate,
     guards: auth.guards,
-    modules: allModules({ identity: settings, secureCookies, payments: paymentSettings(opts.config) }),
+    modules: allModules({ identity: settings, secureCookies, payments: paymentSettings(opts.config), outreach: outreachSettings(opts.config) }),
     logger: opts.logger,
   })
   registerHome(app)

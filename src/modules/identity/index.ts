@@ -10,3 +10,5 @@ export type { CitizenLoginSettings } from './citizen-login.js'
 export { findCitizen, getCitizen, type CitizenView } from './citizen.service.js'
 /** Masks for lists and pages: "096*****1234", "091******56". */
 export { maskIdentityNumber, maskPhone } from './citizen-claims.js'
+/** A citizen by identity number, and everything identity holds about one citizen (their own data export). */
+export { citizenPersonalData, findCitizenByIdentityNumber } from './citizen.personal-data.js'

@@ -47,7 +47,7 @@ afterAll(async () => {
 describe('personal data in the server logs', () => {
   it('a citizen flow and an assisted consent leave no identity number, phone, name or code in the logs', async () => {
     const admin = await staffFixture(t, 'admin', 'vp-ubnd-tinh')
-    const team = (await admin.browser.api('POST', '/api/v1/outreach/teams', { communeCode: '32152', name: 'Tổ thử nhật ký' })).json() as { id: string }
+    const team = (await admin.browser.api('POST', '/api/v1/outreach/teams', { communeCode: '32152', name: 'Tổ thử nhật ký' })).json<{ id: string }>()
     expect((await admin.browser.api('POST', `/api/v1/outreach/teams/${team.id}/members`, { identityNumber: HUNG.identityNumber, fullName: HUNG.name })).statusCode).toBe(201)
 
     const mai = await loginDemoCitizen(base, MAI.identityNumber)

@@ -23,6 +23,7 @@ export async function loginDemoCitizen(base: string, identityNumber: string): Pr
 }
 
 /** A JSON call with the browser's cookies (and a CSRF token for unsafe methods). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers by shape, as with LightMyRequest's json()
 export async function jsonCall(b: HttpBrowser, base: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const headers: Record<string, string> = {}
   if (method !== 'GET') {

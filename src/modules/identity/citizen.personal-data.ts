@@ -1,11 +1,10 @@
 import type { Db, Trx } from '../../shared/database.js'
-import type { CitizenView } from './citizen.service.js'
-
-const VIEW = ['id', 'identityNumber', 'fullName', 'birthDate', 'gender', 'phone', 'address', 'businessTaxCode', 'businessName', 'lastAssuranceLevel', 'lastLoginAt'] as const
+import { findCitizen, type CitizenView } from './citizen.service.js'
 
 /** The citizen with this identity number, if they ever logged in (personal data: never log it). */
 export async function findCitizenByIdentityNumber(db: Db | Trx, identityNumber: string): Promise<CitizenView | undefined> {
-  return db.selectFrom('citizens').select(VIEW).where('identityNumber', '=', identityNumber).executeTakeFirst()
+  const row = await db.selectFrom('citizens').select('id').where('identityNumber', '=', identityNumber).executeTakeFirst()
+  return row ? findCitizen(db, row.id) : undefined
 }
 
 /** What identity holds about one citizen, for their own "download all my data": the stored claims and every login session (no token hashes). */

@@ -323,7 +323,7 @@ describe('assertActingFor: the e-form’s check before submitting for someone', 
     // A member who left the team holds nothing any more.
     const haConsent = await consentFor(stranger(), member2, { scope: 'until_expiry' })
     const haWho = (await t.db.selectFrom('outreachConsents').select('citizenIdentityNumber').where('id', '=', haConsent).executeTakeFirstOrThrow()).citizenIdentityNumber
-    const members = (await admin.browser.api('GET', `/api/v1/outreach/teams/${teamId}/members`)).json() as { id: string; fullName: string; removedAt: string | null }[]
+    const members = (await admin.browser.api('GET', `/api/v1/outreach/teams/${teamId}/members`)).json<{ id: string; fullName: string; removedAt: string | null }[]>()
     const haMember = members.find((x) => x.fullName === HA.name && !x.removedAt)!
     expect((await admin.browser.api('DELETE', `/api/v1/outreach/teams/${teamId}/members/${haMember.id}`)).statusCode).toBe(200)
     expect(await refusal({ memberCitizenId: ids[HA.identityNumber]!, applicantIdentityNumber: haWho, consentId: haConsent })).toBe('OUTREACH.NOT_A_MEMBER')

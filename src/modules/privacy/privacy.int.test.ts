@@ -29,7 +29,7 @@ beforeAll(async () => {
   await t.app.listen({ port, host: '127.0.0.1' })
   counter = await staffFixture(t, 'counter_officer', 'ttpvhcc-xa-32002')
   const admin = await staffFixture(t, 'admin', 'vp-ubnd-tinh')
-  const team = (await admin.browser.api('POST', '/api/v1/outreach/teams', { communeCode: '32152', name: 'Tổ thử xuất dữ liệu' })).json() as { id: string }
+  const team = (await admin.browser.api('POST', '/api/v1/outreach/teams', { communeCode: '32152', name: 'Tổ thử xuất dữ liệu' })).json<{ id: string }>()
   await admin.browser.api('POST', `/api/v1/outreach/teams/${team.id}/members`, { identityNumber: HUNG.identityNumber, fullName: HUNG.name })
   mai = await loginDemoCitizen(base, MAI.identityNumber)
   nam = await loginDemoCitizen(base, NAM.identityNumber)

@@ -38,9 +38,9 @@ export function smsSender(config: Config): SmsSender {
   return s.gatewayUrl ? httpSmsSender({ baseUrl: s.gatewayUrl, apiKey: s.apiKey, brandname: s.brandname, timeoutMs: s.timeoutMs }) : noSmsSender
 }
 
-/** Outreach's settings: the SMS sender, and the consent codes' HMAC key derived from the cookie secret. */
+/** Outreach's settings: the SMS sender, the consent codes' HMAC key derived from the cookie secret, the per-address rate (as for logins). */
 export function outreachSettings(config: Config): OutreachSettings {
-  return { sms: smsSender(config), otpSecret: crypto.createHmac('sha256', config.cookieSecret).update('vidan/outreach/otp').digest('hex') }
+  return { sms: smsSender(config), otpSecret: crypto.createHmac('sha256', config.cookieSecret).update('vidan/outreach/otp').digest('hex'), sendRatePerMinute: config.VIDAN_LOGIN_RATE_PER_MINUTE }
 }
 
 /** Every module's background jobs, with the same dependencies the routes get. */

@@ -29,6 +29,8 @@ export interface OutreachSettings {
   sms: SmsSender
   /** Key of the consent codes' HMAC (a server secret). */
   otpSecret: string
+  /** Requests that send a code, per minute from one address (on top of the per-member and per-phone caps). */
+  sendRatePerMinute: number
 }
 
 export const ASSIST_PATH = '/ho-tro/nop-thay'
@@ -99,7 +101,7 @@ export function outreachModule(settings: OutreachSettings): VidanModule {
       const citizen = m.guards.citizen()
       const admin = m.guards.staff('admin')
       const me = (req: FastifyRequest) => (req.principal as CitizenPrincipal).citizenId
-      const sendRate = { rateLimit: { max: 20, timeWindow: '1 minute' } }
+      const sendRate = { rateLimit: { max: settings.sendRatePerMinute, timeWindow: '1 minute' } }
 
       // ---- member: "Nộp hồ sơ thay" ------------------------------------------------------------
       const renderStart = async (req: FastifyRequest, reply: FastifyReply, extra: { errors?: FieldErrors; values?: Record<string, string>; message?: string; status?: number } = {}) => {

@@ -110,6 +110,10 @@ describe('teams and members (administrators)', () => {
     expect(again.json().error.code).toBe('OUTREACH.ALREADY_MEMBER')
     const counter = await staffFixture(t, 'counter_officer')
     expect((await counter.browser.api('GET', '/api/v1/outreach/teams')).statusCode).toBe(403)
+    const form = await admin.browser.postForm('/admin/to-cong-nghe-so', { communeCode: '99999', name: 'x' }, { csrfFrom: '/admin/to-cong-nghe-so' })
+    expect(form.statusCode).toBe(400)
+    expect(form.body).toContain('id="communeCode-error"')
+    expect(form.body).toContain('id="name-error"')
     const page = await admin.browser.get(`/admin/to-cong-nghe-so/${teamId}`)
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain(HUNG.name)
@@ -329,6 +333,17 @@ describe('assertActingFor: the e-form’s check before submitting for someone', 
     expect(await refusal({ memberCitizenId: ids[HA.identityNumber]!, applicantIdentityNumber: haWho, consentId: haConsent })).toBe('OUTREACH.NOT_A_MEMBER')
     expect((await ask(member2, stranger())).json.error.code).toBe('OUTREACH.NOT_A_MEMBER')
     expect((await admin.browser.api('POST', `/api/v1/outreach/teams/${teamId}/members`, { identityNumber: HA.identityNumber, fullName: HA.name })).statusCode).toBe(201)
+  })
+})
+
+describe('one-dossier consent under concurrency', () => {
+  it('two submissions at once with one consent: exactly one records its use', async () => {
+    const once = await consentFor(stranger())
+    const hung = ids[HUNG.identityNumber]!
+    const results = await Promise.allSettled([0, 1, 2].map(() => inTransaction(t.db, (trx) => recordConsentUse(trx, { consentId: once, memberCitizenId: hung, dossierId: crypto.randomUUID() }, clock.now()))))
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['OUTREACH.CONSENT_USED', 'OUTREACH.CONSENT_USED'])
+    expect(await t.db.selectFrom('outreachConsentUses').select('id').where('consentId', '=', once).execute()).toHaveLength(1)
   })
 })
 

@@ -342,7 +342,7 @@ describe('one-dossier consent under concurrency', () => {
     const hung = ids[HUNG.identityNumber]!
     const results = await Promise.allSettled([0, 1, 2].map(() => inTransaction(t.db, (trx) => recordConsentUse(trx, { consentId: once, memberCitizenId: hung, dossierId: crypto.randomUUID() }, clock.now()))))
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
-    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['OUTREACH.CONSENT_USED', 'OUTREACH.CONSENT_USED'])
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r).reason.code)).toEqual(['OUTREACH.CONSENT_USED', 'OUTREACH.CONSENT_USED'])
     expect(await t.db.selectFrom('outreachConsentUses').select('id').where('consentId', '=', once).execute()).toHaveLength(1)
   })
 })

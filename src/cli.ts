@@ -10,6 +10,7 @@ import { verifyAllChains } from './modules/dossiers/index.js'
 import { runPaymentsCommand } from './modules/payments/index.js'
 import { runPaymentSimulatorCommand } from './sim/payment/index.js'
 import { paymentSettings } from './app/runtime.js'
+import { runSmsSimulatorCommand } from './sim/sms/index.js'
 
 const USAGE = `vidan <command>
 
@@ -23,6 +24,8 @@ Commands:
                    compare the day's online payments with the payment platform's statement
   sim payment [--port N]
                    run the national payment platform simulator on its own port
+  sim sms [--port N]
+                   run the SMS brandname gateway simulator on its own port (inboxes at /sim)
 `
 
 async function main(argv: string[]): Promise<number> {
@@ -112,7 +115,10 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'sim': {
-      const sim = await runPaymentSimulatorCommand(rest, { settings: paymentSettings(config), publicUrl: config.publicUrl, out: (line) => console.log(line) })
+      const sim =
+        rest[0] === 'sms'
+          ? await runSmsSimulatorCommand(rest.slice(1), { settings: config.sms, out: (line) => console.log(line) })
+          : await runPaymentSimulatorCommand(rest, { settings: paymentSettings(config), publicUrl: config.publicUrl, out: (line) => console.log(line) })
       if (typeof sim === 'number') return sim
       const shutdown = () => void sim.close().then(() => process.exit(0))
       process.once('SIGINT', shutdown)

@@ -21,6 +21,14 @@ describe('configuration', () => {
     }
   })
 
+  it('points SMS at the simulator in demo mode; production sends none unless configured, and then needs key and brandname', () => {
+    expect(loadConfig({}).sms).toEqual({ gatewayUrl: 'http://127.0.0.1:4200', apiKey: 'vidan-demo-sms-key', brandname: 'VIDAN', timeoutMs: 10_000 })
+    const prod = { VIDAN_MODE: 'production', VIDAN_COOKIE_SECRET: 'x'.repeat(40) }
+    expect(loadConfig(prod).sms.gatewayUrl).toBeUndefined()
+    expect(() => loadConfig({ ...prod, VIDAN_SMS_GATEWAY_URL: 'https://sms.example.vn' })).toThrow(/VIDAN_SMS_API_KEY/)
+    expect(() => loadConfig({ VIDAN_SMS_BRANDNAME: 'MUCH-TOO-LONG-NAME' })).toThrow(/VIDAN_SMS_BRANDNAME/)
+  })
+
   it('demands a cookie secret in production', () => {
     expect(() => loadConfig({ VIDAN_MODE: 'production' })).toThrow(/VIDAN_COOKIE_SECRET/)
     expect(loadConfig({ VIDAN_MODE: 'production', VIDAN_COOKIE_SECRET: 'x'.repeat(40) }).cookieSecret).toBe('x'.repeat(40))

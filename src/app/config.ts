@@ -54,6 +54,11 @@ export const Config = z.object({
   VIDAN_SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'expected smtp://… or smtps://…').optional(),
   /** The sender of applicant e-mails. */
   VIDAN_MAIL_FROM: z.string().min(3).max(200).default('Vì Dân <no-reply@localhost>'),
+  /** SMS brandname gateway (consent codes, later notices): base URL, API key, registered brandname. Demo defaults point at `vidan sim sms`. */
+  VIDAN_SMS_GATEWAY_URL: z.string().url().optional(),
+  VIDAN_SMS_API_KEY: z.string().min(8).max(200).optional(),
+  VIDAN_SMS_BRANDNAME: z.string().regex(/^[A-Za-z0-9.\- ]{1,11}$/, 'brandname: 1–11 letters, digits, dot, dash or space').optional(),
+  VIDAN_SMS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
 })
 export interface CitizenLoginConfig {
   issuer: string
@@ -64,6 +69,7 @@ export interface CitizenLoginConfig {
 }
 export type Config = z.infer<typeof Config> & {
   payment: PaymentConfig
+  sms: SmsConfig
   dataDir: string
   cookieSecret: string
   publicUrl: string
@@ -83,6 +89,14 @@ export interface PaymentConfig {
   secret: string
 }
 
+/** The SMS gateway as resolved: `gatewayUrl` undefined means no SMS is sent (consent by code is unavailable). */
+export interface SmsConfig {
+  gatewayUrl: string | undefined
+  apiKey: string
+  brandname: string
+  timeoutMs: number
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Cấu hình không hợp lệ / invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
@@ -93,6 +107,9 @@ export class ConfigError extends Error {
 const DEMO_COOKIE_SECRET = 'vidan-demo-cookie-secret-not-for-production-use'
 /** Demo only: where `vidan sim payment` listens by default, and the partner it knows. */
 export const DEMO_PAYMENT = { gatewayUrl: 'http://127.0.0.1:4100', partnerCode: 'VIDAN-CAMAU-DEMO', secret: 'vidan-demo-payment-secret-not-for-production' } as const
+
+/** Demo only: where `vidan sim sms` listens by default, and the key and brandname it accepts. */
+export const DEMO_SMS = { gatewayUrl: 'http://127.0.0.1:4200', apiKey: 'vidan-demo-sms-key', brandname: 'VIDAN' } as const
 
 /** Parses the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -113,6 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.VIDAN_MODE === 'production' && c.VIDAN_PAYMENT_GATEWAY_URL && (!c.VIDAN_PAYMENT_PARTNER_CODE || !c.VIDAN_PAYMENT_SECRET)) {
     throw new ConfigError(['VIDAN_PAYMENT_PARTNER_CODE, VIDAN_PAYMENT_SECRET: required in production mode when VIDAN_PAYMENT_GATEWAY_URL is set'])
   }
+  if (c.VIDAN_MODE === 'production' && c.VIDAN_SMS_GATEWAY_URL && (!c.VIDAN_SMS_API_KEY || !c.VIDAN_SMS_BRANDNAME)) {
+    throw new ConfigError(['VIDAN_SMS_API_KEY, VIDAN_SMS_BRANDNAME: required in production mode when VIDAN_SMS_GATEWAY_URL is set'])
+  }
   const demo = c.VIDAN_MODE === 'demo'
   return {
     ...c,
@@ -123,6 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       gatewayUrl: c.VIDAN_PAYMENT_GATEWAY_URL ?? (demo ? DEMO_PAYMENT.gatewayUrl : undefined),
       partnerCode: c.VIDAN_PAYMENT_PARTNER_CODE ?? (demo ? DEMO_PAYMENT.partnerCode : ''),
       secret: c.VIDAN_PAYMENT_SECRET ?? (demo ? DEMO_PAYMENT.secret : ''),
+    },
+    sms: {
+      gatewayUrl: c.VIDAN_SMS_GATEWAY_URL ?? (demo ? DEMO_SMS.gatewayUrl : undefined),
+      apiKey: c.VIDAN_SMS_API_KEY ?? (demo ? DEMO_SMS.apiKey : ''),
+      brandname: c.VIDAN_SMS_BRANDNAME ?? (demo ? DEMO_SMS.brandname : ''),
+      timeoutMs: c.VIDAN_SMS_TIMEOUT_SECONDS * 1000,
     },
     citizenLogin,
     demoIdp,

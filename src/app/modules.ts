@@ -5,10 +5,23 @@ import { dossiersModule } from '../modules/dossiers/index.js'
 import { identityModule, type IdentitySettings } from '../modules/identity/index.js'
 import { orgModule } from '../modules/org/index.js'
 import { notifyModule, type NotifySettings } from '../modules/notify/index.js'
+import { outreachModule, type OutreachSettings } from '../modules/outreach/index.js'
+import { privacyModule } from '../modules/privacy/index.js'
 import { paymentsModule, type PaymentSettings } from '../modules/payments/index.js'
 import { webhooksModule } from '../modules/webhooks/index.js'
 
 /** Every module the application mounts, in dependency order. Add a module here to mount it. */
-export function allModules(opts: { identity: IdentitySettings; secureCookies: boolean; payments: PaymentSettings; notify: NotifySettings }): VidanModule[] {
-  return [orgModule, identityModule(opts.identity, opts.secureCookies), calendarModule, catalogModule, dossiersModule, paymentsModule(opts.payments), notifyModule(opts.notify), webhooksModule]
+export function allModules(opts: { identity: IdentitySettings; secureCookies: boolean; payments: PaymentSettings; notify: NotifySettings; outreach: OutreachSettings }): VidanModule[] {
+  return [
+    orgModule,
+    identityModule(opts.identity, opts.secureCookies),
+    calendarModule,
+    catalogModule,
+    dossiersModule,
+    paymentsModule(opts.payments),
+    notifyModule(opts.notify),
+    webhooksModule,
+    outreachModule(opts.outreach),
+    privacyModule,
+  ]
 }

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import type { Clock } from '../shared/clock.js'
 import type { Db } from '../shared/database.js'
@@ -5,6 +6,8 @@ import type { Job } from '../shared/module.js'
 import { createStaffAuth, type IdentitySettings } from '../modules/identity/index.js'
 import type { NotifySettings } from '../modules/notify/index.js'
 import type { PaymentSettings } from '../modules/payments/index.js'
+import { httpSmsSender, noSmsSender, type SmsSender } from '../modules/notify/index.js'
+import type { OutreachSettings } from '../modules/outreach/index.js'
 import { buildApp } from './build-app.js'
 import { DEMO_IDP_PATH, uploadSettings, type Config } from './config.js'
 import { registerHome } from './home.js'
@@ -30,9 +33,23 @@ export function paymentSettings(config: Config): PaymentSettings {
   }
 }
 
-/** The notify module's channels: SMTP from configuration (TLS required in production). */
+/** The notify module's channels: SMTP from configuration (TLS required in production), the SMS gateway when one is configured. */
 export function notifySettings(config: Config): NotifySettings {
-  return { smtp: config.VIDAN_SMTP_URL ? { url: config.VIDAN_SMTP_URL, from: config.VIDAN_MAIL_FROM, requireTls: config.VIDAN_MODE === 'production' && config.VIDAN_SMTP_URL.startsWith('smtp:') } : undefined }
+  return {
+    smtp: config.VIDAN_SMTP_URL ? { url: config.VIDAN_SMTP_URL, from: config.VIDAN_MAIL_FROM, requireTls: config.VIDAN_MODE === 'production' && config.VIDAN_SMTP_URL.startsWith('smtp:') } : undefined,
+    sms: config.sms.gatewayUrl ? smsSender(config) : undefined,
+  }
+}
+
+/** The SMS gateway from configuration (none configured: sends fail with a clear message). */
+export function smsSender(config: Config): SmsSender {
+  const s = config.sms
+  return s.gatewayUrl ? httpSmsSender({ baseUrl: s.gatewayUrl, apiKey: s.apiKey, brandname: s.brandname, timeoutMs: s.timeoutMs }) : noSmsSender
+}
+
+/** Outreach's settings: the SMS sender, the consent codes' HMAC key derived from the cookie secret, the per-address rate (as for logins). */
+export function outreachSettings(config: Config): OutreachSettings {
+  return { sms: smsSender(config), otpSecret: crypto.createHmac('sha256', config.cookieSecret).update('vidan/outreach/otp').digest('hex'), sendRatePerMinute: config.VIDAN_LOGIN_RATE_PER_MINUTE }
 }
 
 /** Every module's background jobs, with the same dependencies the routes get. */
@@ -40,7 +57,7 @@ export function collectJobs(opts: { config: Config; db: Db; clock: Clock }): Job
   const settings = identitySettings(opts.config)
   const auth = createStaffAuth({ db: opts.db, clock: opts.clock }, settings)
   const deps = { db: opts.db, clock: opts.clock, guards: auth.guards, provinceCode: opts.config.VIDAN_PROVINCE_CODE, mode: opts.config.VIDAN_MODE, publicUrl: opts.config.publicUrl, uploads: uploadSettings(opts.config) }
-  return allModules({ identity: settings, secureCookies: false, payments: paymentSettings(opts.config), notify: notifySettings(opts.config) }).flatMap((m) => m.jobs?.(deps) ?? [])
+  return allModules({ identity: settings, secureCookies: false, payments: paymentSettings(opts.config), notify: notifySettings(opts.config), outreach: outreachSettings(opts.config) }).flatMap((m) => m.jobs?.(deps) ?? [])
 }
 
 /** Wires modules, auth and the HTTP app over an open database. Used by the server and the tests. */
@@ -54,7 +71,7 @@ export async function createWebApp(opts: { config: Config; db: Db; clock: Clock;
     clock: opts.clock,
     authenticate: auth.authenticate,
     guards: auth.guards,
-    modules: allModules({ identity: settings, secureCookies, payments: paymentSettings(opts.config), notify: notifySettings(opts.config) }),
+    modules: allModules({ identity: settings, secureCookies, payments: paymentSettings(opts.config), notify: notifySettings(opts.config), outreach: outreachSettings(opts.config) }),
     logger: opts.logger,
   })
   registerHome(app)

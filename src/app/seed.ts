@@ -5,6 +5,7 @@ import { seedCatalog } from '../modules/catalog/index.js'
 import { seedDemoDossiers } from '../modules/dossiers/index.js'
 import { seedDemoStaff, type DemoCredential } from '../modules/identity/index.js'
 import { seedOrganisation } from '../modules/org/index.js'
+import { seedDemoOutreach } from '../modules/outreach/index.js'
 
 /**
  * Reference data every deployment needs (idempotent): units, agencies, official calendars.
@@ -19,12 +20,13 @@ export async function seedReference(db: Db, opts: { demoCatalog: boolean }): Pro
 }
 
 /**
- * Reference data, the demo catalogue, demo accounts and, on a database without dossiers, a dozen
+ * Reference data, the demo catalogue, demo accounts, demo community digital teams and, on a database without dossiers, a dozen
  * demo dossiers in every state (made through the lifecycle service). Never called in production mode.
  */
 export async function seedDemo(db: Db, clock: Clock, provinceCode: string): Promise<DemoCredential[]> {
   await seedReference(db, { demoCatalog: true })
   const creds = await seedDemoStaff(db, clock)
   await seedDemoDossiers(db, clock, provinceCode)
+  await seedDemoOutreach(db, clock)
   return creds
 }

@@ -16,3 +16,5 @@ export { loadPdfPrinter } from './dossier.forms.fonts.js'
 export { qrPngDataUrl } from './dossier.forms.js'
 /** The public lookup fields (code + 4 digits) and the not-found answer, shared by tracking and fee payment. */
 export { DossierLookupFields, DossierNotFound } from './dossier.pages.js'
+/** The dossiers a person is applicant or owner of, with their history (their own data export). */
+export { dossiersOfPerson } from './dossier.personal-data.js'

@@ -10,3 +10,5 @@ export type { CitizenLoginSettings } from './citizen-login.js'
 export { findCitizen, findCitizenByIdentityNumber, getCitizen, type CitizenView } from './citizen.service.js'
 /** Masks for lists and pages: "096*****1234", "091******56". */
 export { maskIdentityNumber, maskPhone } from './citizen-claims.js'
+/** Everything identity holds about one citizen (their own data export). */
+export { citizenPersonalData } from './citizen.personal-data.js'

@@ -17,11 +17,6 @@ export interface EmailSender {
   close(): void
 }
 
-/** An SMS channel (the SMS gateway adapter). */
-export interface SmsPort {
-  send(to: string, text: string): Promise<{ messageId: string }>
-}
-
 export interface SmtpSettings {
   /** smtp://user:pass@host:port or smtps://…; credentials come from the environment, never from code. */
   url: string

@@ -8,15 +8,16 @@ import type { ModuleDeps, VidanModule } from '../../shared/module.js'
 import type { FieldErrors } from '../../shared/ui/fields.js'
 import { findDossier } from '../dossiers/index.js'
 import { maskPhone } from '../identity/index.js'
-import { smtpSender, type SmsPort, type SmtpSettings } from './notify.channels.js'
+import { smtpSender, type SmtpSettings } from './notify.channels.js'
 import { MessagesPage } from './notify.pages.js'
+import type { SmsSender } from './sms.gateway.js'
 import { deliveriesOfDossier, inAppMessagesOf, markRead, planPendingNotifications, preferencesOf, savePreferences, sendDueNotifications, type NotifyDeps } from './notify.service.js'
 
 export interface NotifySettings {
   /** Unset: no e-mail is sent (messages recorded as skipped, channel off). */
   smtp: SmtpSettings | undefined
   /** Unset: no SMS is sent (recorded as skipped, channel off). */
-  sms?: SmsPort | undefined
+  sms?: SmsSender | undefined
 }
 
 export const MESSAGES_PATH = '/cong-dan/thong-bao'

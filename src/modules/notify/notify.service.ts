@@ -2,13 +2,14 @@ import crypto from 'node:crypto'
 import { sql } from 'kysely'
 import type { Clock } from '../../shared/clock.js'
 import type { Db, Trx } from '../../shared/database.js'
-import { ConcurrentUpdateError, ValidationError } from '../../shared/errors.js'
+import { ConcurrentUpdateError, DomainError, ValidationError } from '../../shared/errors.js'
 import { retryDelayMs } from '../../shared/backoff.js'
 import { consumeOutbox, hasPendingEvents } from '../../shared/outbox.js'
 import { getDossier, type PersonJson } from '../dossiers/index.js'
 import { findCitizenByIdentityNumber } from '../identity/index.js'
 import { findAgencyById } from '../org/index.js'
-import { SendError, type EmailSender, type SmsPort } from './notify.channels.js'
+import { SendError, type EmailSender } from './notify.channels.js'
+import { SmsUnavailableError, type SmsSender } from './sms.gateway.js'
 import type { Channel, NotificationStatus } from './notify.tables.js'
 import { renderMessage, TEMPLATE_OF_TOPIC, type TemplateKey } from './notify.templates.js'
 
@@ -19,7 +20,7 @@ export interface NotifyDeps {
   publicUrl: string
   /** Unset: the channel is off and its messages are recorded as skipped. */
   email?: EmailSender | undefined
-  sms?: SmsPort | undefined
+  sms?: SmsSender | undefined
   /** Attempts before a message is given up as failed. */
   maxAttempts?: number
   /** Jitter source for retry delays (tests pass a fixed one). */
@@ -126,7 +127,7 @@ export async function sendDueNotifications(deps: NotifyDeps, batch = 20): Promis
   const max = deps.maxAttempts ?? MAX_ATTEMPTS
   for (const m of claimed.rows) {
     try {
-      const r = m.channel === 'email' ? await deps.email!.send({ to: m.recipient, subject: m.subject, text: m.body }) : await deps.sms!.send(m.recipient, m.body)
+      const r = m.channel === 'email' ? await deps.email!.send({ to: m.recipient, subject: m.subject, text: m.body }) : await sendSms(deps.sms!, m.id, m.recipient, m.body)
       await deps.db.updateTable('notifications').set({ status: 'sent', sentAt: deps.clock.now(), providerMessageId: r.messageId, nextAttemptAt: null, lastError: null }).where('id', '=', m.id).execute()
       out.sent++
     } catch (err) {
@@ -142,6 +143,17 @@ export async function sendDueNotifications(deps: NotifyDeps, batch = 20): Promis
     }
   }
   return out
+}
+
+/** An SMS through the gateway; the gateway's refusals (bad number, bad key) are permanent, its outages are retried. */
+async function sendSms(sms: SmsSender, id: string, to: string, text: string): Promise<{ messageId: string }> {
+  try {
+    // The notification id as the gateway's request id: a resend after a crash is not a second SMS.
+    return await sms.send(to, text, { requestId: id, type: 'notice' })
+  } catch (err) {
+    if (err instanceof DomainError) throw new SendError(err.code, !(err instanceof SmsUnavailableError))
+    throw err
+  }
 }
 
 export interface InAppMessage {

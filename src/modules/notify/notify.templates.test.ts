@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { renderMessage, TEMPLATES, unaccented, type MessageContext } from './notify.templates.js'
+import { renderMessage, TEMPLATES, type MessageContext } from './notify.templates.js'
+import { SMS_MAX_LENGTH } from './sms.protocol.js'
 
 const ctx: MessageContext = {
   code: '000.00.32.H12-261126-0007',
@@ -21,11 +22,11 @@ describe('message templates (issue 7 §3)', () => {
     expect(m.text.startsWith('Kính gửi Nguyễn Thị Mai,')).toBe(true)
   })
 
-  it('SMS are unaccented and fit a three-part message (brandname gateways)', () => {
+  it('SMS are unaccented and within the gateway limit (brandname gateways)', () => {
     for (const key of TEMPLATES) {
       const sms = renderMessage(key, ctx).sms
       expect(sms).toMatch(/^[\x20-\x7e]+$/)
-      expect(sms.length).toBeLessThanOrEqual(459)
+      expect(sms.length).toBeLessThanOrEqual(SMS_MAX_LENGTH)
     }
   })
 
@@ -41,7 +42,4 @@ describe('message templates (issue 7 §3)', () => {
     expect(renderMessage('result_ready', ctx).text).not.toContain('không chấp thuận')
   })
 
-  it('strips diacritics but keeps case', () => {
-    expect(unaccented('Đã tiếp nhận hồ sơ ở Cà Mau')).toBe('Da tiep nhan ho so o Ca Mau')
-  })
 })

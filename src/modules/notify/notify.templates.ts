@@ -1,4 +1,5 @@
 import { formatVnDateTime } from '../../shared/i18n.js'
+import { toSmsText } from './sms.protocol.js'
 
 /** The messages an applicant receives, and the dossier events that trigger them (issue 7 §3). */
 export const TEMPLATES = ['received', 'supplement', 'apology', 'result_ready', 'rate_invitation'] as const
@@ -55,7 +56,7 @@ export function renderMessage(template: TemplateKey, c: MessageContext): Rendere
       return {
         subject: `Đã tiếp nhận hồ sơ ${c.code}`,
         text: lines(head, '', `${c.agencyName} đã tiếp nhận hồ sơ "${c.procedureName}" của Ông/Bà.`, `Mã hồ sơ: ${c.code}`, when && `Ngày hẹn trả kết quả: ${when}`, '', foot),
-        sms: unaccented(`Ho so ${c.code} da duoc tiep nhan.${when ? ` Hen tra ket qua: ${when}.` : ''} Tra cuu: ${c.trackingUrl}`),
+        sms: toSmsText(`Ho so ${c.code} da duoc tiep nhan.${when ? ` Hen tra ket qua: ${when}.` : ''} Tra cuu: ${c.trackingUrl}`),
       }
     case 'supplement':
       return {
@@ -69,13 +70,13 @@ export function renderMessage(template: TemplateKey, c: MessageContext): Rendere
           '',
           foot,
         ),
-        sms: unaccented(`Ho so ${c.code} can bo sung ${c.missing.length || ''} giay to. Chi tiet: ${c.trackingUrl}`.replace('  ', ' ')),
+        sms: toSmsText(`Ho so ${c.code} can bo sung ${c.missing.length || ''} giay to. Chi tiet: ${c.trackingUrl}`.replace('  ', ' ')),
       }
     case 'apology':
       return {
         subject: `Thư xin lỗi về hồ sơ ${c.code}`,
         text: lines(head, '', `${c.agencyName} xin lỗi Ông/Bà vì hồ sơ "${c.procedureName}" (mã ${c.code}) chưa được giải quyết đúng hẹn.`, c.reason && `Lý do: ${c.reason}`, when && `Ngày hẹn trả kết quả mới: ${when}`, '', foot),
-        sms: unaccented(`Xin loi: ho so ${c.code} tre hen.${when ? ` Hen moi: ${when}.` : ''} Chi tiet: ${c.trackingUrl}`),
+        sms: toSmsText(`Xin loi: ho so ${c.code} tre hen.${when ? ` Hen moi: ${when}.` : ''} Chi tiet: ${c.trackingUrl}`),
       }
     case 'result_ready':
       return {
@@ -88,18 +89,13 @@ export function renderMessage(template: TemplateKey, c: MessageContext): Rendere
           '',
           foot,
         ),
-        sms: unaccented(`Ho so ${c.code} da co ket qua. Moi Ong/Ba nhan ket qua. Chi tiet: ${c.trackingUrl}`),
+        sms: toSmsText(`Ho so ${c.code} da co ket qua. Moi Ong/Ba nhan ket qua. Chi tiet: ${c.trackingUrl}`),
       }
     case 'rate_invitation':
       return {
         subject: `Mời đánh giá việc giải quyết hồ sơ ${c.code}`,
         text: lines(head, '', `Hồ sơ "${c.procedureName}" (mã ${c.code}) đã được trả kết quả.`, 'Mời Ông/Bà đánh giá mức độ hài lòng về việc giải quyết thủ tục hành chính tại trang tra cứu hồ sơ.', '', foot),
-        sms: unaccented(`Ho so ${c.code} da tra ket qua. Moi danh gia muc do hai long: ${c.trackingUrl}`),
+        sms: toSmsText(`Ho so ${c.code} da tra ket qua. Moi danh gia muc do hai long: ${c.trackingUrl}`),
       }
   }
-}
-
-/** Vietnamese without diacritics, case kept ("Đã tiếp nhận" → "Da tiep nhan"). */
-export function unaccented(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D')
 }

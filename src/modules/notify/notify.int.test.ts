@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectJobs } from '../../app/runtime.js'
 import { DEMO_CITIZENS } from '../../sim/demo-idp/index.js'
+import { startSmsSimulator, type SmsSimulator } from '../../sim/sms/index.js'
 import { citizenLoginAs } from '../../../test/support/citizen-session.js'
 import type { HttpBrowser } from '../../../test/support/http-browser.js'
 import { freePort } from '../../../test/support/server-process.js'
@@ -12,8 +13,8 @@ import type { Job } from '../../shared/module.js'
 
 // Notifications (issue 7 §3 and its acceptance line "A received dossier produces an e-mail at the
 // test SMTP server with the code and appointment, and an in-app message"): a real SMTP server in
-// this process (smtp-server), the real SMTP client (nodemailer) wired from configuration, and the
-// module's own jobs as `vidan serve` runs them.
+// this process (smtp-server), the real SMTP client (nodemailer) wired from configuration, the SMS
+// gateway simulator behind the SMS adapter, and the module's own jobs as `vidan serve` runs them.
 
 interface Received {
   to: string[]
@@ -52,6 +53,7 @@ const MAI = DEMO_CITIZENS.find((c) => c.level === 2 && !c.business)!
 let t: TestApp
 let base: string
 let smtp: TestSmtp
+let sms: SmsSimulator
 let jobs: Job[]
 let counter: StaffFixture
 let officer: StaffFixture
@@ -68,9 +70,10 @@ const drain = async () => {
 beforeAll(async () => {
   smtp = new TestSmtp(await freePort())
   await smtp.start()
+  sms = await startSmsSimulator({ apiKey: 'notify-test-key', brandnames: ['VIDAN'] })
   const port = await freePort()
   base = `http://127.0.0.1:${port}`
-  t = await createTestApp({ clock, env: { PORT: String(port), VIDAN_PUBLIC_URL: base, VIDAN_SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } })
+  t = await createTestApp({ clock, env: { PORT: String(port), VIDAN_PUBLIC_URL: base, VIDAN_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, VIDAN_SMS_GATEWAY_URL: sms.url, VIDAN_SMS_API_KEY: 'notify-test-key', VIDAN_SMS_BRANDNAME: 'VIDAN' } })
   await t.app.listen({ port, host: '127.0.0.1' })
   jobs = collectJobs({ config: t.config, db: t.db, clock })
   counter = await staffFixture(t, 'counter_officer', 'ttpvhcc-xa-32002')
@@ -82,6 +85,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close()
   await smtp?.stop()
+  await sms?.close()
 })
 
 async function intake(applicant: Record<string, unknown>) {
@@ -117,9 +121,12 @@ describe('a received dossier tells its applicant (issue 7 §3)', () => {
     expect(rows.map((r) => [r.template, r.channel, r.status, r.skipReason])).toEqual([
       ['received', 'email', 'sent', null],
       ['received', 'in_app', 'delivered', null],
-      // No SMS gateway configured in this test: recorded as skipped, with why.
-      ['received', 'sms', 'skipped', 'channel_off'],
+      ['received', 'sms', 'sent', null],
     ])
+    // The SMS reached the phone (the simulator's inbox), unaccented, with the code and the date.
+    // To the phone the identity provider gave for this citizen, not the one typed at the counter.
+    const texts = sms.inbox(MAI.phone).map((m) => m.text)
+    expect(texts.some((x) => x.includes(d.code) && x.includes('Hen tra ket qua: 17:00 01/12/2026')), JSON.stringify(texts)).toBe(true)
     expect(rows.find((r) => r.channel === 'email')!.providerMessageId).toBeTruthy()
 
     const page = await mai.follow(`${base}/cong-dan/thong-bao`)
@@ -158,7 +165,7 @@ describe('a received dossier tells its applicant (issue 7 §3)', () => {
     expect(rows.map((x) => [x.channel, x.status, x.skipReason])).toEqual([
       ['email', 'skipped', 'opted_out'],
       ['in_app', 'delivered', null],
-      ['sms', 'skipped', 'channel_off'],
+      ['sms', 'sent', null],
     ])
     expect(smtp.received.length).toBe(sentBefore)
     const inApp = rows.find((x) => x.channel === 'in_app')!
@@ -215,6 +222,24 @@ describe('delivery failures', () => {
     const r3 = (await rowsOf(later.id)).find((x) => x.channel === 'email')!
     expect([r3.status, r3.attempts]).toEqual(['sent', 2])
     expect(smtp.received.filter((m) => m.to.includes('later@example.vn'))).toHaveLength(1)
+  })
+
+  it('retries an SMS while the gateway fails and sends it once when it is back; a number the gateway refuses is given up', async () => {
+    sms.faults.mode = 'error'
+    const d = await intake({ phone: '0912000111', idNumber: '096190001236' })
+    await drain()
+    const r1 = (await rowsOf(d.id)).find((x) => x.channel === 'sms')!
+    expect([r1.status, r1.attempts, r1.lastError]).toEqual(['pending', 1, 'SMS.GATEWAY_UNAVAILABLE'])
+    sms.faults.mode = 'none'
+    clock.set(new Date(clock.now().getTime() + 40_000).toISOString())
+    await run('notify.send')
+    expect((await rowsOf(d.id)).find((x) => x.channel === 'sms')!.status).toBe('sent')
+    expect(sms.inbox('0912000111').filter((m) => m.text.includes(d.code))).toHaveLength(1)
+
+    const bad = await intake({ phone: '02903123456', idNumber: '096190001237' })
+    await drain()
+    const r2 = (await rowsOf(bad.id)).find((x) => x.channel === 'sms')!
+    expect([r2.status, r2.attempts]).toEqual(['failed', 1])
   })
 
   it('never writes a message for an event it cannot attribute to a dossier code', async () => {

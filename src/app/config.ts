@@ -50,6 +50,12 @@ export const Config = z.object({
   /** Online fees as a percentage of the catalogue amount (provincial resolution; 0 = exempt), and its legal basis. */
   VIDAN_ONLINE_FEE_PERCENT: z.coerce.number().int().min(0).max(100).default(100),
   VIDAN_ONLINE_FEE_BASIS: z.string().max(300).optional(),
+  /** National Public Service Portal sync (DOMAIN B §12.2): base URL, partner key, secret. Demo defaults point at `vidan sim national-portal`. */
+  VIDAN_NATIONAL_PORTAL_URL: z.string().url().optional(),
+  VIDAN_NATIONAL_PORTAL_KEY: z.string().min(1).max(100).optional(),
+  VIDAN_NATIONAL_PORTAL_SECRET: z.string().min(16).max(200).optional(),
+  /** Per call to the portal; a call that takes longer is retried later. */
+  VIDAN_NATIONAL_PORTAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 })
 export interface CitizenLoginConfig {
   issuer: string
@@ -60,6 +66,8 @@ export interface CitizenLoginConfig {
 }
 export type Config = z.infer<typeof Config> & {
   payment: PaymentConfig
+  /** Unset: no sync with the national portal. */
+  nationalPortal: NationalPortalConfig | undefined
   dataDir: string
   cookieSecret: string
   publicUrl: string
@@ -78,6 +86,17 @@ export interface PaymentConfig {
   partnerCode: string
   secret: string
 }
+
+/** The national portal's sync API as resolved. */
+export interface NationalPortalConfig {
+  url: string
+  key: string
+  secret: string
+  timeoutMs: number
+}
+
+/** Demo only: where `vidan sim national-portal` listens by default, and the partner it knows. */
+export const DEMO_NATIONAL_PORTAL = { url: 'http://127.0.0.1:4200', key: 'VIDAN-CAMAU-DEMO', secret: 'vidan-demo-portal-secret-not-for-production' } as const
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -110,6 +129,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(['VIDAN_PAYMENT_PARTNER_CODE, VIDAN_PAYMENT_SECRET: required in production mode when VIDAN_PAYMENT_GATEWAY_URL is set'])
   }
   const demo = c.VIDAN_MODE === 'demo'
+  if (!demo && c.VIDAN_NATIONAL_PORTAL_URL && (!c.VIDAN_NATIONAL_PORTAL_KEY || !c.VIDAN_NATIONAL_PORTAL_SECRET)) {
+    throw new ConfigError(['VIDAN_NATIONAL_PORTAL_KEY, VIDAN_NATIONAL_PORTAL_SECRET: required in production mode when VIDAN_NATIONAL_PORTAL_URL is set'])
+  }
+  const portalUrl = c.VIDAN_NATIONAL_PORTAL_URL ?? (demo ? DEMO_NATIONAL_PORTAL.url : undefined)
   return {
     ...c,
     dataDir: path.resolve(c.VIDAN_DATA_DIR),
@@ -120,6 +143,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       partnerCode: c.VIDAN_PAYMENT_PARTNER_CODE ?? (demo ? DEMO_PAYMENT.partnerCode : ''),
       secret: c.VIDAN_PAYMENT_SECRET ?? (demo ? DEMO_PAYMENT.secret : ''),
     },
+    nationalPortal: portalUrl
+      ? { url: portalUrl, key: c.VIDAN_NATIONAL_PORTAL_KEY ?? DEMO_NATIONAL_PORTAL.key, secret: c.VIDAN_NATIONAL_PORTAL_SECRET ?? DEMO_NATIONAL_PORTAL.secret, timeoutMs: c.VIDAN_NATIONAL_PORTAL_TIMEOUT_MS }
+      : undefined,
     citizenLogin,
     demoIdp,
   }

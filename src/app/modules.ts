@@ -5,8 +5,9 @@ import { dossiersModule } from '../modules/dossiers/index.js'
 import { identityModule, type IdentitySettings } from '../modules/identity/index.js'
 import { orgModule } from '../modules/org/index.js'
 import { paymentsModule, type PaymentSettings } from '../modules/payments/index.js'
+import { syncModule, type PortalSettings } from '../modules/sync/index.js'
 
 /** Every module the application mounts, in dependency order. Add a module here to mount it. */
-export function allModules(opts: { identity: IdentitySettings; secureCookies: boolean; payments: PaymentSettings }): VidanModule[] {
-  return [orgModule, identityModule(opts.identity, opts.secureCookies), calendarModule, catalogModule, dossiersModule, paymentsModule(opts.payments)]
+export function allModules(opts: { identity: IdentitySettings; secureCookies: boolean; payments: PaymentSettings; nationalPortal?: PortalSettings | undefined }): VidanModule[] {
+  return [orgModule, identityModule(opts.identity, opts.secureCookies), calendarModule, catalogModule, dossiersModule, paymentsModule(opts.payments), syncModule(opts.nationalPortal)]
 }

@@ -56,6 +56,8 @@ export const Config = z.object({
   VIDAN_NATIONAL_PORTAL_SECRET: z.string().min(16).max(200).optional(),
   /** Per call to the portal; a call that takes longer is retried later. */
   VIDAN_NATIONAL_PORTAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How long an outbox worker holds a claimed delivery; a worker that dies loses its claims after this (at least twice the portal timeout). */
+  VIDAN_OUTBOX_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
 })
 export interface CitizenLoginConfig {
   issuer: string

@@ -52,7 +52,8 @@ export function createDispatcher(opts: { config: Config; db: Db; clock: Clock; l
     clock: opts.clock,
     subscribers: collectSubscribers(opts),
     // The lease outlives the slowest answer we wait for.
-    leaseMs: Math.max(60_000, 3 * (opts.config.nationalPortal?.timeoutMs ?? 0)),
+    leaseMs: Math.max(opts.config.VIDAN_OUTBOX_LEASE_MS, 2 * (opts.config.nationalPortal?.timeoutMs ?? 0)),
+    maxAttempts: 25,
     onError: opts.log ? (sub, id, error) => opts.log!(`outbox ${sub} event ${id}: ${error}`) : undefined,
   })
 }

@@ -1,4 +1,4 @@
-import type { PortalFaults, PortalSimStats, SimDossier, SimSubmission } from './portal-sim.js'
+import type { PortalFaults, PortalSimStats, SimDossier, SimSubmission } from './portal-sim.types.js'
 
 const esc = (s: string | number | undefined) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 

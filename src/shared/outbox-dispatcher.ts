@@ -18,8 +18,13 @@ export interface DispatchedEvent {
   aggregateId: string
   payload: unknown
   occurredAt: Date
-  /** This delivery's attempt number, from 1. */
+  /** This delivery's attempt number, from 1 (again from 1 after a replay). */
   attempt: number
+  /**
+   * An earlier attempt was made (it failed, timed out, or its worker died): it may have reached
+   * the receiver without our hearing the answer. Receivers that cannot deduplicate check first.
+   */
+  redelivery: boolean
 }
 
 /** What a subscriber says about one delivery. */
@@ -158,7 +163,14 @@ export function createOutboxDispatcher(opts: DispatcherOptions): OutboxDispatche
  * (tx_id, id) order below that horizon, a cursor never passes an event that commits later.
  */
 export async function fanOut(db: Db, sub: Pick<OutboxSubscriber, 'name' | 'topics'>, limit = 500): Promise<number> {
-  await sql`INSERT INTO outbox_dispatch_cursors (subscriber) VALUES (${sub.name}) ON CONFLICT (subscriber) DO NOTHING`.execute(db)
+  // A plain read first: an idle dispatcher polling every second takes no lock and writes nothing.
+  const ahead = await sql<{ cursor: boolean | null; ahead: boolean }>`
+    SELECT (SELECT true FROM outbox_dispatch_cursors WHERE subscriber = ${sub.name}) AS cursor,
+      EXISTS (SELECT 1 FROM outbox_events e, (SELECT coalesce((SELECT last_tx_id FROM outbox_dispatch_cursors WHERE subscriber = ${sub.name}), '0'::xid8) AS t,
+          coalesce((SELECT last_event_id FROM outbox_dispatch_cursors WHERE subscriber = ${sub.name}), 0) AS i) c
+        WHERE e.tx_id < pg_snapshot_xmin(pg_current_snapshot()) AND (e.tx_id, e.id) > (c.t, c.i)) AS ahead`.execute(db)
+  if (!ahead.rows[0]?.ahead) return 0
+  if (!ahead.rows[0].cursor) await sql`INSERT INTO outbox_dispatch_cursors (subscriber) VALUES (${sub.name}) ON CONFLICT (subscriber) DO NOTHING`.execute(db)
   return inTransaction(db, async (trx) => {
     const cursor = await sql<{ lastTxId: string; lastEventId: string }>`
       SELECT last_tx_id::text, last_event_id::text FROM outbox_dispatch_cursors WHERE subscriber = ${sub.name} FOR UPDATE`.execute(trx)
@@ -188,7 +200,7 @@ export async function fanOut(db: Db, sub: Pick<OutboxSubscriber, 'name' | 'topic
  * aggregate is undelivered (pending, leased or dead) or still without a delivery record.
  */
 export async function claimDeliveries(db: Db, sub: Pick<OutboxSubscriber, 'name' | 'topics'>, o: { now: Date; leaseUntil: Date; workerId: string; limit: number }): Promise<DispatchedEvent[]> {
-  const { rows } = await sql<{ eventId: string; attempts: number; topic: string; aggregateType: string; aggregateId: string; payload: unknown; occurredAt: Date }>`
+  const { rows } = await sql<{ eventId: string; attempts: number; failures: number; topic: string; aggregateType: string; aggregateId: string; payload: unknown; occurredAt: Date }>`
     WITH c AS (
       SELECT d.subscriber, d.event_id FROM outbox_deliveries d
       WHERE d.subscriber = ${sub.name} AND d.status = 'pending' AND d.next_attempt_at <= ${o.now}
@@ -206,11 +218,11 @@ export async function claimDeliveries(db: Db, sub: Pick<OutboxSubscriber, 'name'
     ), u AS (
       UPDATE outbox_deliveries d SET leased_until = ${o.leaseUntil}, leased_by = ${o.workerId}, attempts = d.attempts + 1
       FROM c WHERE d.subscriber = c.subscriber AND d.event_id = c.event_id
-      RETURNING d.event_id, d.attempts
+      RETURNING d.event_id, d.attempts, d.failures
     )
-    SELECT u.event_id::text, u.attempts, e.topic, e.aggregate_type, e.aggregate_id, e.payload, e.occurred_at
+    SELECT u.event_id::text, u.attempts, u.failures, e.topic, e.aggregate_type, e.aggregate_id, e.payload, e.occurred_at
     FROM u JOIN outbox_events e ON e.id = u.event_id ORDER BY u.event_id`.execute(db)
-  return rows.map((r) => ({ id: Number(r.eventId), attempt: r.attempts, topic: r.topic, aggregateType: r.aggregateType, aggregateId: r.aggregateId, payload: r.payload, occurredAt: new Date(r.occurredAt) }))
+  return rows.map((r) => ({ id: Number(r.eventId), attempt: r.attempts, redelivery: r.attempts > 1 || r.failures > 0, topic: r.topic, aggregateType: r.aggregateType, aggregateId: r.aggregateId, payload: r.payload, occurredAt: new Date(r.occurredAt) }))
 }
 
 async function markDelivered(db: Db, subscriber: string, eventId: number, at: Date) {

@@ -46,6 +46,9 @@ export const DossierEventPayload = z.object({
 })
 export type DossierEventPayload = z.infer<typeof DossierEventPayload>
 
+/** Actions that change the record's fields (appointment, unit) without changing its status. */
+const RECORD_ACTIONS = new Set(['approve_apology', 'recompute_due', 'transfer'])
+
 const CHANNEL_CODE = { counter: 1, online: 2, national_portal: 2, post: 3 } as const
 
 async function agencyName(db: Db, id: string | null): Promise<string | undefined> {
@@ -146,7 +149,7 @@ export async function deliverToPortal(deps: SyncDeps, ev: DispatchedEvent): Prom
     await db.insertInto('syncPortalEvents').values({ ...base, state: 'deferred', syncedAt: null }).onConflict((oc) => oc.column('eventId').doNothing()).execute()
     return delivered()
   }
-  if (!rec || rec.statusCode !== p.nationalStatusCode) {
+  if (!rec || rec.statusCode !== p.nationalStatusCode || RECORD_ACTIONS.has(p.action)) {
     const failed = await upsertRecord(deps.portal, await toPortalDossier(db, d, code, p.nationalStatusCode), rec !== undefined)
     if (failed) return failed
     const now = deps.clock.now()
@@ -161,7 +164,7 @@ export async function deliverToPortal(deps: SyncDeps, ev: DispatchedEvent): Prom
     ? await db.selectFrom('outboxEvents').select(['id', 'payload']).where('id', 'in', held.map((h) => h.eventId)).orderBy('id').execute()
     : []
   let batch = await Promise.all([...earlier.map((e) => ({ id: e.id, p: DossierEventPayload.parse(e.payload) })), { id: ev.id, p }].map(async (c) => ({ ...c, e: await toPortalEvent(db, c.p, code) })))
-  if (ev.attempt > 1) {
+  if (ev.redelivery) {
     // An earlier attempt may have reached the portal without our hearing the answer (a dropped
     // connection, a timeout, a worker killed): send only what the portal does not hold yet.
     let view

@@ -21,6 +21,7 @@ import {
   type DispatchedEvent,
   type OutboxSubscriber,
 } from '../src/shared/outbox-dispatcher.js'
+import { drain, horizonPassed } from './support/sync-drill.js'
 import { backend, createTestDatabase } from './support/test-db.js'
 
 // The outbox dispatcher (issue 7 §1): at-least-once, ordered per aggregate, backoff, dead letters, leases.
@@ -82,17 +83,17 @@ describe('the outbox dispatcher', () => {
       return delivered()
     })
     const d = createOutboxDispatcher({ db, clock, subscribers: [sub], random: () => 0, baseDelayMs: 1000 })
-    await d.runUntilIdle()
+    await drain(db, d)
     // B went through; A stopped at its failing second event.
     expect(got.filter((e) => e.aggregateId === 'B').map((e) => e.id)).toEqual(b)
     expect(got.filter((e) => e.aggregateId === 'A').map((e) => e.id)).toEqual([a[0], a[1]])
     // Not due before the backoff (500 ms with random 0), due after.
-    await d.runUntilIdle()
+    await drain(db, d)
     expect(got.filter((e) => e.aggregateId === 'A')).toHaveLength(2)
     clock.advance(500)
-    await d.runUntilIdle()
+    await drain(db, d)
     clock.advance(1000)
-    await d.runUntilIdle()
+    await drain(db, d)
     const seenA = got.filter((e) => e.aggregateId === 'A').map((e) => e.id)
     expect(seenA).toEqual([a[0], a[1], a[1], a[1], a[2]])
     const lastA1 = got.filter((e) => e.id === a[1]).map((e) => e.attempt)
@@ -108,11 +109,11 @@ describe('the outbox dispatcher', () => {
     let healthy = false
     const { sub, got } = recorder(`s-${t}`, [t], (e) => (healthy ? delivered() : e.aggregateId === 'C' ? failPermanently('400 rejected') : retryLater('503')))
     const d = createOutboxDispatcher({ db, clock, subscribers: [{ ...sub, maxAttempts: 2 }], random: () => 0, baseDelayMs: 10 })
-    await d.runUntilIdle()
+    await drain(db, d)
     clock.advance(1000)
-    await d.runUntilIdle()
+    await drain(db, d)
     clock.advance(1000)
-    await d.runUntilIdle()
+    await drain(db, d)
     const dead = await listDeliveries(db, { status: 'dead', subscriber: sub.name })
     expect(dead.map((x) => [x.eventId, x.lastError])).toEqual([
       [a[0], '503'],
@@ -125,10 +126,10 @@ describe('the outbox dispatcher', () => {
     healthy = true
     expect(await replayDelivery(db, sub.name, c[0]!, clock.now())).toBe(true)
     expect(await replayDelivery(db, sub.name, c[0]!, clock.now())).toBe(false)
-    await d.runUntilIdle()
+    await drain(db, d)
     expect(got.filter((e) => e.id === c[0]).at(-1)?.attempt).toBe(1)
     expect(await replayAllDead(db, sub.name, clock.now())).toBe(1)
-    await d.runUntilIdle()
+    await drain(db, d)
     expect(got.filter((e) => e.aggregateId === 'A').map((e) => e.id).slice(-2)).toEqual(a)
     expect((await outboxStats(db)).find((s) => s.subscriber === sub.name)).toMatchObject({ pending: 0, dead: 0, delivered: 3 })
   })
@@ -137,16 +138,17 @@ describe('the outbox dispatcher', () => {
     const t = topic()
     const [e1] = await write(t, 'L', 1)
     const sub = { name: `s-${t}`, topics: [t] }
+    await horizonPassed(db)
     await fanOut(db, sub)
     const first = await claimDeliveries(db, sub, { now: clock.now(), leaseUntil: new Date(clock.now().getTime() + 60_000), workerId: 'dead-worker', limit: 10 })
     expect(first.map((e) => e.id)).toEqual([e1])
     // The worker is gone: within the lease nobody takes it, after the lease the next worker does.
     const { sub: live, got } = recorder(sub.name, sub.topics)
     const d = createOutboxDispatcher({ db, clock, subscribers: [live], leaseMs: 60_000 })
-    await d.runUntilIdle()
+    await drain(db, d)
     expect(got).toHaveLength(0)
     clock.advance(60_001)
-    await d.runUntilIdle()
+    await drain(db, d)
     expect(got.map((e) => [e.id, e.attempt])).toEqual([[e1, 2]])
   })
 
@@ -172,6 +174,7 @@ describe('the outbox dispatcher', () => {
       expect((await listDeliveries(db, { status: 'pending', subscriber: sub.name })).map((x) => x.eventId)).toEqual([])
       release()
       await slow
+      await horizonPassed(db)
       await fanOut(db, sub)
       expect((await listDeliveries(db, { status: 'pending', subscriber: sub.name })).map((x) => x.eventId).sort()).toEqual([earlyId, later].sort())
     } else {
@@ -197,6 +200,7 @@ describe('the outbox dispatcher', () => {
       },
     }
     const workers = [1, 2, 3].map((i) => createOutboxDispatcher({ db, clock, subscribers: [sub], workerId: `w${i}`, concurrency: 2 }))
+    await horizonPassed(db)
     await Promise.all(workers.map((w) => w.runUntilIdle()))
     await workers[0]!.runUntilIdle()
     expect(got).toHaveLength(20)
@@ -207,6 +211,8 @@ describe('the outbox dispatcher', () => {
   it('reports the backlog for the metrics', async () => {
     const t = topic()
     await write(t, 'M', 2)
+    // On PostgreSQL a writing transaction open anywhere in the cluster (another test file) holds the horizon back a moment.
+    await horizonPassed(db)
     await fanOut(db, { name: `s-${t}`, topics: [t] })
     const s = (await outboxStats(db)).find((x) => x.subscriber === `s-${t}`)!
     expect(s.pending).toBe(2)

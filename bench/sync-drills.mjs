@@ -8,7 +8,8 @@ const runs = [['int', {}]]
 if (process.env.TEST_DATABASE_URL) runs.push(['int-pg', {}])
 for (const [project] of runs) {
   const r = spawnSync('npx', ['vitest', 'run', '--project', project, 'test/sync-drills.int.test.ts'], { encoding: 'utf8', env: process.env })
-  const lines = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.startsWith('DRILL'))
+  // eslint-disable-next-line no-control-regex
+  const lines = `${r.stdout}\n${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => l.startsWith('DRILL'))
   for (const l of lines) console.log(l)
   if (r.status !== 0) {
     console.error(`${project}: the drill failed (exit ${r.status})`)

@@ -4,9 +4,8 @@
 // duplicates stored at the portal (must be 0), time to drain after recovery, reconcile differences.
 import { spawnSync } from 'node:child_process'
 
-const runs = [['int', {}]]
-if (process.env.TEST_DATABASE_URL) runs.push(['int-pg', {}])
-for (const [project] of runs) {
+const projects = ['int', ...(process.env['TEST_DATABASE_URL'] ? ['int-pg'] : [])]
+for (const project of projects) {
   const r = spawnSync('npx', ['vitest', 'run', '--project', project, 'test/sync-drills.int.test.ts'], { encoding: 'utf8', env: process.env })
   // eslint-disable-next-line no-control-regex
   const lines = `${r.stdout}\n${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => l.startsWith('DRILL'))

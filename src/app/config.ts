@@ -59,6 +59,14 @@ export const Config = z.object({
   VIDAN_SMS_API_KEY: z.string().min(8).max(200).optional(),
   VIDAN_SMS_BRANDNAME: z.string().regex(/^[A-Za-z0-9.\- ]{1,11}$/, 'brandname: 1–11 letters, digits, dot, dash or space').optional(),
   VIDAN_SMS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  /** National Public Service Portal sync (DOMAIN B §12.2): base URL, partner key, secret. Demo defaults point at `vidan sim national-portal`. */
+  VIDAN_NATIONAL_PORTAL_URL: z.string().url().optional(),
+  VIDAN_NATIONAL_PORTAL_KEY: z.string().min(1).max(100).optional(),
+  VIDAN_NATIONAL_PORTAL_SECRET: z.string().min(16).max(200).optional(),
+  /** Per call to the portal; a call that takes longer is retried later. */
+  VIDAN_NATIONAL_PORTAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How long an outbox worker holds a claimed delivery; a worker that dies loses its claims after this (at least twice the portal timeout). */
+  VIDAN_OUTBOX_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
 })
 export interface CitizenLoginConfig {
   issuer: string
@@ -70,6 +78,8 @@ export interface CitizenLoginConfig {
 export type Config = z.infer<typeof Config> & {
   payment: PaymentConfig
   sms: SmsConfig
+  /** Unset: no sync with the national portal. */
+  nationalPortal: NationalPortalConfig | undefined
   dataDir: string
   cookieSecret: string
   publicUrl: string
@@ -97,6 +107,17 @@ export interface SmsConfig {
   timeoutMs: number
 }
 
+/** The national portal's sync API as resolved. */
+export interface NationalPortalConfig {
+  url: string
+  key: string
+  secret: string
+  timeoutMs: number
+}
+
+/** Demo only: where `vidan sim national-portal` listens by default, and the partner it knows. */
+export const DEMO_NATIONAL_PORTAL = { url: 'http://127.0.0.1:4200', key: 'VIDAN-CAMAU-DEMO', secret: 'vidan-demo-portal-secret-not-for-production' } as const
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Cấu hình không hợp lệ / invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
@@ -109,7 +130,7 @@ const DEMO_COOKIE_SECRET = 'vidan-demo-cookie-secret-not-for-production-use'
 export const DEMO_PAYMENT = { gatewayUrl: 'http://127.0.0.1:4100', partnerCode: 'VIDAN-CAMAU-DEMO', secret: 'vidan-demo-payment-secret-not-for-production' } as const
 
 /** Demo only: where `vidan sim sms` listens by default, and the key and brandname it accepts. */
-export const DEMO_SMS = { gatewayUrl: 'http://127.0.0.1:4200', apiKey: 'vidan-demo-sms-key', brandname: 'VIDAN' } as const
+export const DEMO_SMS = { gatewayUrl: 'http://127.0.0.1:4300', apiKey: 'vidan-demo-sms-key', brandname: 'VIDAN' } as const
 
 /** Parses the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -134,6 +155,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(['VIDAN_SMS_API_KEY, VIDAN_SMS_BRANDNAME: required in production mode when VIDAN_SMS_GATEWAY_URL is set'])
   }
   const demo = c.VIDAN_MODE === 'demo'
+  if (!demo && c.VIDAN_NATIONAL_PORTAL_URL && (!c.VIDAN_NATIONAL_PORTAL_KEY || !c.VIDAN_NATIONAL_PORTAL_SECRET)) {
+    throw new ConfigError(['VIDAN_NATIONAL_PORTAL_KEY, VIDAN_NATIONAL_PORTAL_SECRET: required in production mode when VIDAN_NATIONAL_PORTAL_URL is set'])
+  }
+  const portalUrl = c.VIDAN_NATIONAL_PORTAL_URL ?? (demo ? DEMO_NATIONAL_PORTAL.url : undefined)
   return {
     ...c,
     dataDir: path.resolve(c.VIDAN_DATA_DIR),
@@ -150,6 +175,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       brandname: c.VIDAN_SMS_BRANDNAME ?? (demo ? DEMO_SMS.brandname : ''),
       timeoutMs: c.VIDAN_SMS_TIMEOUT_SECONDS * 1000,
     },
+    nationalPortal: portalUrl
+      ? { url: portalUrl, key: c.VIDAN_NATIONAL_PORTAL_KEY ?? DEMO_NATIONAL_PORTAL.key, secret: c.VIDAN_NATIONAL_PORTAL_SECRET ?? DEMO_NATIONAL_PORTAL.secret, timeoutMs: c.VIDAN_NATIONAL_PORTAL_TIMEOUT_MS }
+      : undefined,
     citizenLogin,
     demoIdp,
   }

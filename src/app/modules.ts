@@ -8,10 +8,11 @@ import { notifyModule, type NotifySettings } from '../modules/notify/index.js'
 import { outreachModule, type OutreachSettings } from '../modules/outreach/index.js'
 import { privacyModule } from '../modules/privacy/index.js'
 import { paymentsModule, type PaymentSettings } from '../modules/payments/index.js'
+import { syncModule, type PortalSettings } from '../modules/sync/index.js'
 import { webhooksModule } from '../modules/webhooks/index.js'
 
 /** Every module the application mounts, in dependency order. Add a module here to mount it. */
-export function allModules(opts: { identity: IdentitySettings; secureCookies: boolean; payments: PaymentSettings; notify: NotifySettings; outreach: OutreachSettings }): VidanModule[] {
+export function allModules(opts: { identity: IdentitySettings; secureCookies: boolean; payments: PaymentSettings; notify: NotifySettings; outreach: OutreachSettings; nationalPortal?: PortalSettings | undefined }): VidanModule[] {
   return [
     orgModule,
     identityModule(opts.identity, opts.secureCookies),
@@ -19,6 +20,7 @@ export function allModules(opts: { identity: IdentitySettings; secureCookies: bo
     catalogModule,
     dossiersModule,
     paymentsModule(opts.payments),
+    syncModule(opts.nationalPortal),
     notifyModule(opts.notify),
     webhooksModule,
     outreachModule(opts.outreach),

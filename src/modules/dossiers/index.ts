@@ -11,6 +11,8 @@ export { getDossier, findDossier, findDossierByCode, type DossierRow } from './d
 export type { PersonJson } from './dossier.tables.js'
 /** One lifecycle action on a dossier by an officer or by the system (e.g. `confirm_payment` after a signed payment callback). */
 export { act, type ActionInput, type DossierDeps, type SystemPrincipal } from './dossier.service.js'
+/** An online submission (status 1, awaiting receipt by the competent desk), e.g. a dossier taken in from the national portal. */
+export { submitOnline } from './dossier.service.js'
 /** The server-side pdfmake printer with Vietnamese fonts, and a QR code as a PNG data URL, for official documents. */
 export { loadPdfPrinter } from './dossier.forms.fonts.js'
 export { qrPngDataUrl } from './dossier.forms.js'

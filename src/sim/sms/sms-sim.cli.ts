@@ -4,7 +4,7 @@ import { startSmsSimulator, type SmsSimulator } from './sms-sim.js'
 export const SMS_SIM_USAGE = `vidan sim sms [--port N] [--host H]
 
 Starts a simulator of an SMS brandname gateway on its own port (default: the port of
-VIDAN_SMS_GATEWAY_URL, 4200 in demo mode). It accepts the API key and brandname of the
+VIDAN_SMS_GATEWAY_URL, 4300 in demo mode). It accepts the API key and brandname of the
 configuration; its page /sim shows every phone's inbox (the codes citizens "receive") and
 switches faults (5xx, no answer).
 `
@@ -17,7 +17,7 @@ export async function runSmsSimulatorCommand(args: string[], deps: { settings: {
     return 2
   }
   const configured = deps.settings.gatewayUrl ? new URL(deps.settings.gatewayUrl) : undefined
-  const port = Number(values.port ?? configured?.port ?? 4200)
+  const port = Number(values.port ?? configured?.port ?? 4300)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     deps.out('sim sms: --port must be 0–65535')
     return 2

@@ -11,7 +11,8 @@ import { maskPhone } from '../identity/index.js'
 import { smtpSender, type SmtpSettings } from './notify.channels.js'
 import { MessagesPage } from './notify.pages.js'
 import type { SmsSender } from './sms.gateway.js'
-import { deliveriesOfDossier, inAppMessagesOf, markRead, planPendingNotifications, preferencesOf, savePreferences, sendDueNotifications, type NotifyDeps } from './notify.service.js'
+import { delivered } from '../../shared/outbox-dispatcher.js'
+import { deliveriesOfDossier, inAppMessagesOf, markRead, NOTIFY_TOPICS, planNotifications, preferencesOf, savePreferences, sendDueNotifications, type NotifyDeps } from './notify.service.js'
 
 export interface NotifySettings {
   /** Unset: no e-mail is sent (messages recorded as skipped, channel off). */
@@ -141,9 +142,20 @@ export function notifyModule(settings: NotifySettings): VidanModule {
     },
     jobs(m: ModuleDeps) {
       const deps = depsOf(m)
+      return [{ name: 'notify.send', everyMs: 5_000, run: () => sendDueNotifications(deps) }]
+    },
+    // Messages are planned from dossier events delivered by the outbox dispatcher (each event once, in order per dossier).
+    subscribers(m: ModuleDeps) {
+      const deps = depsOf(m)
       return [
-        { name: 'notify.plan', everyMs: 2_000, run: () => planPendingNotifications(deps) },
-        { name: 'notify.send', everyMs: 5_000, run: () => sendDueNotifications(deps) },
+        {
+          name: 'notify',
+          topics: NOTIFY_TOPICS,
+          deliver: async (event) => {
+            await planNotifications(deps, event)
+            return delivered()
+          },
+        },
       ]
     },
   }

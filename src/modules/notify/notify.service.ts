@@ -1,10 +1,9 @@
 import crypto from 'node:crypto'
 import { sql } from 'kysely'
 import type { Clock } from '../../shared/clock.js'
-import type { Db, Trx } from '../../shared/database.js'
+import { inTransaction, type Db, type Trx } from '../../shared/database.js'
 import { ConcurrentUpdateError, DomainError, ValidationError } from '../../shared/errors.js'
 import { retryDelayMs } from '../../shared/backoff.js'
-import { consumeOutbox, hasPendingEvents } from '../../shared/outbox.js'
 import { getDossier, type PersonJson } from '../dossiers/index.js'
 import { findCitizenByIdentityNumber } from '../identity/index.js'
 import { findAgencyById } from '../org/index.js'
@@ -27,8 +26,6 @@ export interface NotifyDeps {
   random?: () => number
 }
 
-const CONSUMER = 'notify.plan'
-const TOPICS = Object.keys(TEMPLATE_OF_TOPIC)
 const MAX_ATTEMPTS = 8
 /** How long a claimed message stays claimed: a sender that dies leaves it to be sent again after this. */
 const CLAIM_LEASE_MS = 2 * 60_000
@@ -42,16 +39,18 @@ interface DossierEventPayload {
   data?: { missing?: unknown } | null
 }
 
+/** The dossier events that make a message. */
+export const NOTIFY_TOPICS: readonly string[] = Object.keys(TEMPLATE_OF_TOPIC)
+
 /**
- * Plans the messages of newly written dossier events: one row per template and channel, in the
- * transaction that moves this consumer's cursor, so each event is planned exactly once (a replay
- * meets the unique key and adds nothing). Returns how many events were read.
+ * Plans the messages of one dossier event (the outbox dispatcher hands each event once, and again
+ * after a crash): one row per template and channel, in one transaction; the unique key makes a
+ * repeated event add nothing.
  */
-export async function planPendingNotifications(deps: NotifyDeps): Promise<number> {
-  if (!(await hasPendingEvents(deps.db, CONSUMER, TOPICS))) return 0
-  return consumeOutbox(deps.db, CONSUMER, TOPICS, async (trx, events) => {
-    for (const e of events) await planEvent(trx, deps, e.id, TEMPLATE_OF_TOPIC[e.topic]!, e.payload as DossierEventPayload)
-  })
+export async function planNotifications(deps: NotifyDeps, event: { id: number; topic: string; payload: unknown }): Promise<void> {
+  const template = TEMPLATE_OF_TOPIC[event.topic]
+  if (!template) return
+  await inTransaction(deps.db, (trx) => planEvent(trx, deps, event.id, template, event.payload as DossierEventPayload))
 }
 
 async function planEvent(trx: Trx, deps: NotifyDeps, eventId: number, template: TemplateKey, p: DossierEventPayload): Promise<void> {

@@ -58,7 +58,7 @@ let sub: { id: string; secret: string }
 
 const run = async (name: string) => jobs.find((j) => j.name === name)!.run()
 const drain = async () => {
-  await run('webhooks.plan')
+  await run('outbox.dispatch')
   await run('webhooks.send')
 }
 

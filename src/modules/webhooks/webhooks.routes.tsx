@@ -5,6 +5,7 @@ import type { StaffPrincipal } from '../../shared/auth.js'
 import { DomainError } from '../../shared/errors.js'
 import { tr } from '../../shared/i18n.js'
 import type { ModuleDeps, VidanModule } from '../../shared/module.js'
+import { delivered } from '../../shared/outbox-dispatcher.js'
 import type { FieldErrors } from '../../shared/ui/fields.js'
 import { WebhookPage, WebhooksPage, type SubscriptionForm } from './webhooks.pages.js'
 import {
@@ -176,9 +177,20 @@ export const webhooksModule: VidanModule = {
   },
   jobs(m: ModuleDeps) {
     const deps: WebhookDeps = { db: m.db, clock: m.clock, mode: m.mode }
+    return [{ name: 'webhooks.send', everyMs: 3_000, run: () => sendDueWebhooks(deps) }]
+  },
+  // Deliveries are planned from dossier events handed by the outbox dispatcher.
+  subscribers(m: ModuleDeps) {
+    const deps: WebhookDeps = { db: m.db, clock: m.clock, mode: m.mode }
     return [
-      { name: 'webhooks.plan', everyMs: 2_000, run: () => planWebhookDeliveries(deps) },
-      { name: 'webhooks.send', everyMs: 3_000, run: () => sendDueWebhooks(deps) },
+      {
+        name: 'webhooks',
+        topics: WEBHOOK_TOPICS,
+        deliver: async (event) => {
+          await planWebhookDeliveries(deps, event)
+          return delivered()
+        },
+      },
     ]
   },
 }

@@ -2,9 +2,8 @@ import crypto from 'node:crypto'
 import { sql } from 'kysely'
 import { retryDelayMs } from '../../shared/backoff.js'
 import type { Clock } from '../../shared/clock.js'
-import type { Db, Trx } from '../../shared/database.js'
+import { inTransaction, type Db, type Trx } from '../../shared/database.js'
 import { ConcurrentUpdateError, NotFoundError, ValidationError } from '../../shared/errors.js'
-import { consumeOutbox, hasPendingEvents } from '../../shared/outbox.js'
 import { DOSSIER_ACTIONS, getDossier } from '../dossiers/index.js'
 import { findAgencyById } from '../org/index.js'
 import { newWebhookSecret, signWebhook, SIGNATURE_HEADER } from './webhooks.signature.js'
@@ -22,7 +21,6 @@ export interface WebhookDeps {
   timeoutMs?: number
 }
 
-const CONSUMER = 'webhooks.plan'
 const MAX_ATTEMPTS = 10
 const CLAIM_LEASE_MS = 2 * 60_000
 
@@ -171,17 +169,16 @@ export function webhookBody(eventId: number, topic: string, p: DossierEventPaylo
 }
 
 /**
- * Plans deliveries for new dossier events: one row per matching active subscription, in the
- * transaction that moves this consumer's cursor (exactly once; the unique key makes a replay a
- * no-op). Returns how many events were read.
+ * Plans the deliveries of one dossier event (handed by the outbox dispatcher, in order per
+ * dossier): one row per matching active subscription, in one transaction; the unique key makes a
+ * repeated event add nothing. A subscription receives events from its creation on.
  */
-export async function planWebhookDeliveries(deps: WebhookDeps): Promise<number> {
-  // Events are consumed even with no subscription: a new subscription starts from now, not from history.
-  if (!(await hasPendingEvents(deps.db, CONSUMER, [...WEBHOOK_TOPICS]))) return 0
-  return consumeOutbox(deps.db, CONSUMER, [...WEBHOOK_TOPICS], async (trx, events) => {
-    const subs = await trx.selectFrom('webhookSubscriptions').select(['id', 'agencyId', 'procedureCode', 'topics']).where('active', '=', true).execute()
-    if (!subs.length) return
-    for (const e of events) await planEvent(trx, deps, subs, e.id, e.topic, e.payload as DossierEventPayload)
+export async function planWebhookDeliveries(deps: WebhookDeps, event: { id: number; topic: string; payload: unknown }): Promise<void> {
+  await inTransaction(deps.db, async (trx) => {
+    const subs = await trx.selectFrom('webhookSubscriptions').select(['id', 'agencyId', 'procedureCode', 'topics', 'createdAt']).where('active', '=', true).execute()
+    const p = event.payload as DossierEventPayload
+    const current = subs.filter((s) => s.createdAt.getTime() <= new Date(p.occurredAt).getTime())
+    if (current.length) await planEvent(trx, deps, current, event.id, event.topic, p)
   })
 }
 

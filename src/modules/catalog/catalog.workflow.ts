@@ -54,7 +54,17 @@ export interface WorkflowTemplate {
   steps: WorkflowStep[]
 }
 
+export const WorkflowTemplateDto = z.object({
+  code: z.string(),
+  procedureVersion: z.number().int(),
+  templateVersion: z.number().int().nullable(),
+  source: z.enum(['template', 'default']),
+  limit: z.object({ amount: z.number().int(), unit: z.enum(['working_days', 'calendar_days', 'working_hours', 'same_day']) }).nullable(),
+  steps: z.array(WorkflowStep),
+})
+
 const UNIT_LABEL: Record<WorkflowLimit['unit'], string> = { working_days: 'ngày làm việc', calendar_days: 'ngày', working_hours: 'giờ làm việc', same_day: 'trong ngày' }
+export const unitLabel = (u: WorkflowLimit['unit']) => UNIT_LABEL[u]
 export const limitText = (l: WorkflowLimit) => (l.unit === 'same_day' ? 'trả trong ngày' : `${l.amount} ${UNIT_LABEL[l.unit]}`)
 
 /** A published time as a limit the deadline engine counts, or undefined when it cannot be counted. */

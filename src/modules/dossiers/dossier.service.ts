@@ -460,6 +460,8 @@ export interface ActionInput {
   proposedAppointment?: string | undefined
   amount?: number | undefined
   apologyId?: string | undefined
+  /** return_result by post: the postal item's tracking number. */
+  trackingNumber?: string | undefined
 }
 
 const ACTION_TEXT: Partial<Record<DossierAction, string>> = {
@@ -658,7 +660,7 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
       return saveTransition(trx, d, { decidedAt: now, decision: input.action === 'approve' ? 'approved' : 'rejected', lateSince: late ? (d.lateSince ?? d.dueAt) : d.lateSince }, ev(withNote(text), { data: { onTime: !late } }), steps)
     }
     case 'return_result':
-      return saveTransition(trx, d, { returnedAt: now }, ev(withNote(text), { data: { method: d.returnMethod } }), { update: closeSteps(l.openSteps, ['return'], now) })
+      return returnResult(trx, l, input, ev, withNote(text), now)
     case 'draft_apology':
       return draftApology(trx, deps, d, actor, reason!, input.proposedAppointment, now)
     case 'approve_apology':
@@ -671,6 +673,38 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
     case 'mark_late':
     case 'recompute_due':
       throw new ForbiddenError('Thao tác này do hệ thống thực hiện.', 'DOSSIER.SYSTEM_ACTION')
+  }
+}
+
+// ---- return (Decree 61 Art. 20) ------------------------------------------------------------------
+
+/**
+ * The result goes back the way the applicant chose: at the counter; by post, with the postal
+ * item's tracking number recorded; or online, where the result files attached to the dossier
+ * become available to the applicant (recorded on the event; the outbox event carries the method
+ * for the citizen's wallet and notices).
+ */
+async function returnResult(trx: Trx, l: LockedDossier, input: ActionInput, ev: (content: string, extra?: Partial<EventInput>) => EventInput, text: string, now: Date): Promise<DossierRow> {
+  const d = l.dossier
+  const close = { update: closeSteps(l.openSteps, ['return'], now) }
+  switch (d.returnMethod) {
+    case 'post': {
+      const tracking = input.trackingNumber?.trim().toUpperCase()
+      if (!tracking || !/^[A-Z0-9-]{6,40}$/.test(tracking)) {
+        throw new ValidationError('DOSSIER.TRACKING_NUMBER_REQUIRED', 'Trả kết quả qua bưu chính: cần nhập số hiệu bưu gửi (6–40 chữ, số).', { fields: { trackingNumber: ['Cần nhập số hiệu bưu gửi hợp lệ.'] } })
+      }
+      return saveTransition(trx, d, { returnedAt: now }, ev(`${text} qua bưu chính, số hiệu bưu gửi ${tracking}`, { data: { method: 'post', trackingNumber: tracking } }), close)
+    }
+    case 'online': {
+      const attached = await trx.selectFrom('dossierEvents').select('data').where('dossierId', '=', d.id).where('action', '=', 'attach_file').orderBy('seq').execute()
+      const results = attached.flatMap((e) => {
+        const data = e.data as { kind?: string; files?: { documentId: string }[] } | null
+        return data?.kind === 'result' ? (data.files ?? []).map((f) => f.documentId) : []
+      })
+      return saveTransition(trx, d, { returnedAt: now }, ev(`${text} trực tuyến`, { data: { method: 'online', availableOnlineAt: now.toISOString(), resultDocumentIds: results } }), close)
+    }
+    case 'counter':
+      return saveTransition(trx, d, { returnedAt: now }, ev(text, { data: { method: 'counter' } }), close)
   }
 }
 

@@ -122,3 +122,27 @@ export function nextSequential(plan: WorkflowPlan, index: number): { step: Plann
   const step = plan.steps.find((s) => s.index > index && !s.parallel)
   return step ? { step, parallel: plan.steps.filter((s) => s.host === step.index) } : undefined
 }
+
+export const PlanStepView = PlannedStep.extend({
+  /** done: a step row carried it out and was completed; current: a step row for it is open. */
+  state: z.enum(['done', 'current', 'pending']),
+  completedAt: z.string().nullable(),
+  outcome: z.string().nullable(),
+})
+export type PlanStepView = z.infer<typeof PlanStepView>
+
+export const PlanView = WorkflowPlan.omit({ steps: true }).extend({ steps: z.array(PlanStepView) })
+export type PlanView = z.infer<typeof PlanView>
+
+/** The plan with what became of each step, from the dossier's step rows (the dossier page and form 06). */
+export function planView(plan: WorkflowPlan | undefined, rows: readonly { planIndex: number | null; completedAt: Date | string | null; outcome: string | null }[]): PlanView | null {
+  if (!plan) return null
+  const steps = plan.steps.map((s): PlanStepView => {
+    const mine = rows.filter((r) => r.planIndex === s.index)
+    const open = mine.some((r) => r.completedAt === null)
+    const last = mine[mine.length - 1]
+    const completedAt = !open && last?.completedAt ? new Date(last.completedAt).toISOString() : null
+    return { ...s, state: open ? 'current' : completedAt ? 'done' : 'pending', completedAt, outcome: open ? null : (last?.outcome ?? null) }
+  })
+  return { ...plan, steps }
+}

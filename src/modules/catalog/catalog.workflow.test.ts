@@ -12,6 +12,7 @@ const step = (kind: WorkflowStep['kind'], budget: number, o: Partial<WorkflowSte
 })
 const wd = (amount: number): WorkflowLimit => ({ amount, unit: 'working_days' })
 const known = new Set(['so-xay-dung', 'cong-an-tinh'])
+const limitOf = (amount: number, unit: WorkflowLimit['unit']): WorkflowLimit => ({ amount, unit })
 
 describe('workflow template validation', () => {
   it('accepts handling, a parallel consultation of another agency and the approval, summing to the limit (DOMAIN A4)', () => {
@@ -55,8 +56,8 @@ describe('default workflow', () => {
     [wd(10), [9, 1]],
     [wd(3), [2, 1]],
     [wd(2), [2, 0]],
-    [{ amount: 15, unit: 'calendar_days' } as WorkflowLimit, [15, 0]],
-    [{ amount: 0, unit: 'same_day' } as WorkflowLimit, [0, 0]],
+    [limitOf(15, 'calendar_days'), [15, 0]],
+    [limitOf(0, 'same_day'), [0, 0]],
   ])('splits %j into handling and approval as before templates existed', (limit, budgets) => {
     const steps = defaultWorkflowSteps(limit)
     expect(steps.map((s) => [s.kind, s.budget])).toEqual([

@@ -157,6 +157,11 @@ describe('editing a workflow template (administration)', () => {
   // The clock moved in the journey above: the administrator's session idled out.
   beforeAll(async () => expect((await admin.browser.login(admin.username, admin.password)).statusCode).toBe(303))
 
+  it('documents the read and the edit in the OpenAPI document', async () => {
+    const doc = (await t.app.inject('/api/v1/openapi.json')).json()
+    expect(Object.keys(doc.paths['/api/v1/procedures/{code}/workflow'] ?? {}).sort()).toEqual(['get', 'put'])
+  })
+
   it('answers bad input with a coded 400 listing every problem, and writes nothing', async () => {
     const code = '1.013236'
     const before = await version(code)

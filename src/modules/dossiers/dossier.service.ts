@@ -655,7 +655,8 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
     }
     case 'approve':
     case 'reject': {
-      const steps = handOver(l, now, ['handle', 'approve'], { kind: 'return', name: 'Trả kết quả', agencyId: d.receivingAgencyId, role: 'counter_officer', givenBy: actor.id, startedAt: now, dueAt: d.appointmentAt })
+      // The decision ends handling: a consultation still open is closed with it (its lateness shows on form 06).
+      const steps = handOver(l, now, ['handle', 'approve', 'consult'], { kind: 'return', name: 'Trả kết quả', agencyId: d.receivingAgencyId, role: 'counter_officer', givenBy: actor.id, startedAt: now, dueAt: d.appointmentAt })
       const late = d.dueAt ? now > d.dueAt : false
       return saveTransition(trx, d, { decidedAt: now, decision: input.action === 'approve' ? 'approved' : 'rejected', lateSince: late ? (d.lateSince ?? d.dueAt) : d.lateSince }, ev(withNote(text), { data: { onTime: !late } }), steps)
     }

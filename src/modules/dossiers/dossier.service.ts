@@ -6,12 +6,11 @@ import { DomainError, ForbiddenError, ValidationError } from '../../shared/error
 import { foldVietnamese } from '../../shared/text.js'
 import { computeDue, countWorkingDaysBetween, getCalendarSnapshot, type CalendarSnapshot, type Pause } from '../calendar/index.js'
 import { findStaffMember, listActiveStaff, parseIdentityNumber } from '../identity/index.js'
-import { getWorkflowTemplate } from '../catalog/index.js'
 import { findAgencyById, type Agency } from '../org/index.js'
 import { formatDossierCode } from './dossier.code.js'
 import { allowedActions, nextStatus, RULES, type DossierAction, type DossierStatus, type Rule } from './dossier.machine.js'
 import { type DossierChannel, type Limit, type ProcedureSnapshot } from './dossier.procedure.js'
-import { agencyExists, procedureSnapshot } from './dossier.reference.js'
+import { agencyExists, procedureSnapshot, workflowSnapshot } from './dossier.reference.js'
 import {
   allocateDossierSeq,
   getDossier,
@@ -528,7 +527,7 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
       const receiving = await requireAgency(trx, d.receivingAgencyId)
       const calendar = await calendarFor(trx, deps, d.communeCode)
       const clock = receiptClock(calendar, { ...d, receivedAt: now }, d.competentAgencyId)
-      const workflow = await getWorkflowTemplate({ db: trx, clock: deps.clock }, d.procedureCode, { version: d.procedureVersion })
+      const workflow = await workflowSnapshot(trx, deps, d.procedureCode, d.procedureVersion)
       const planned = await handlingSteps(trx, deps, { ...d, ...clock }, actor, now, { firstSeq: l.lastStepSeq + 1, calendar, workflow })
       // The daily code last: its counter row stays locked from here until commit (A7).
       const code = formatDossierCode(receiving.code, now, await allocateDossierSeq(trx, receiving.code, now))

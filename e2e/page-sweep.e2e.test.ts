@@ -113,7 +113,7 @@ describe('page sweep', () => {
   // Catalogue administration (issue 4 §5): list, change log, edit form, history; many pages, a longer budget.
   it('catalogue administration pages pass axe and fit 360 px', async () => {
     const { ctx, page } = await staffPage('quantri')
-    for (const p of ['/admin/thu-tuc', '/admin/thu-tuc?q=khai+sinh', '/admin/thu-tuc?trang-thai=all', '/admin/thu-tuc/nhat-ky', '/admin/thu-tuc/1.000894', '/admin/thu-tuc/1.000894/lich-su']) await check(page, p)
+    for (const p of ['/admin/thu-tuc', '/admin/thu-tuc?q=khai+sinh', '/admin/thu-tuc?trang-thai=all', '/admin/thu-tuc/nhat-ky', '/admin/thu-tuc/1.000894', '/admin/thu-tuc/1.000894/lich-su', '/admin/thu-tuc/1.013236/quy-trinh']) await check(page, p)
     // The form re-rendered with its errors next to the fields.
     await page.goto(`${server.url}/admin/thu-tuc/1.000894`)
     await page.locator('#f-cases-0-documents-0-name').fill('')

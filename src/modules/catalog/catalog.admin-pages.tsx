@@ -11,11 +11,11 @@ type T = (vi: string, en: string) => string
 const tt = (lang: Lang): T => (vi, en) => tr(lang, vi, en)
 const when = (iso: string | Date) => formatVnDateTime(typeof iso === 'string' ? new Date(iso) : iso)
 
-export const adminHref = (code: string, page?: 'lich-su') => `/admin/thu-tuc/${code}${page ? `/${page}` : ''}`
+export const adminHref = (code: string, page?: 'lich-su' | 'quy-trinh') => `/admin/thu-tuc/${code}${page ? `/${page}` : ''}`
 
 // ---- small pieces ----------------------------------------------------------------------------
 
-function ErrorText({ name, errors }: { name: string; errors: FieldErrors }) {
+export function ErrorText({ name, errors }: { name: string; errors: FieldErrors }) {
   const e = errors[name]
   if (!e?.length) return null
   return (
@@ -31,7 +31,7 @@ function attrs(name: string, errors: FieldErrors) {
   return { id: fieldId(name), name, 'aria-invalid': bad ? ('true' as const) : undefined, 'aria-describedby': bad ? `${fieldId(name)}-error` : undefined }
 }
 
-function TextField(p: { name: string; label: string; value: string; errors: FieldErrors; maxLength?: number; type?: 'text' | 'number' | 'date'; required?: boolean; hint?: string; list?: string }) {
+export function TextField(p: { name: string; label: string; value: string; errors: FieldErrors; maxLength?: number; type?: 'text' | 'number' | 'date'; required?: boolean; hint?: string; list?: string }) {
   return (
     <>
       <label for={fieldId(p.name)}>{p.label}</label>
@@ -42,7 +42,7 @@ function TextField(p: { name: string; label: string; value: string; errors: Fiel
   )
 }
 
-function TextArea(p: { name: string; label: string; value: string; errors: FieldErrors; rows?: number; maxLength?: number; required?: boolean; hint?: string }) {
+export function TextArea(p: { name: string; label: string; value: string; errors: FieldErrors; rows?: number; maxLength?: number; required?: boolean; hint?: string }) {
   return (
     <>
       <label for={fieldId(p.name)}>{p.label}</label>
@@ -55,7 +55,7 @@ function TextArea(p: { name: string; label: string; value: string; errors: Field
   )
 }
 
-function Select(p: { name: string; label: string; value: string; errors: FieldErrors; options: [string, string][]; children?: ComponentChildren }) {
+export function Select(p: { name: string; label: string; value: string; errors: FieldErrors; options: [string, string][]; children?: ComponentChildren }) {
   return (
     <>
       <label for={fieldId(p.name)}>{p.label}</label>
@@ -72,7 +72,7 @@ function Select(p: { name: string; label: string; value: string; errors: FieldEr
   )
 }
 
-function RemoveBox({ name, label }: { name: string; label: string }) {
+export function RemoveBox({ name, label }: { name: string; label: string }) {
   return (
     <div class="check">
       <input type="checkbox" id={fieldId(name)} name={name} value="1" />
@@ -83,7 +83,7 @@ function RemoveBox({ name, label }: { name: string; label: string }) {
   )
 }
 
-function AddButton({ action, children }: { action: string; children: ComponentChildren }) {
+export function AddButton({ action, children }: { action: string; children: ComponentChildren }) {
   return (
     <button type="submit" name="_action" value={action} class="secondary">
       {children}
@@ -92,7 +92,7 @@ function AddButton({ action, children }: { action: string; children: ComponentCh
 }
 
 /** The links between the administration pages of one procedure. */
-function ProcedureTabs({ lang, code, current }: { lang: Lang; code: string; current: 'edit' | 'history' }) {
+export function ProcedureTabs({ lang, code, current }: { lang: Lang; code: string; current: 'edit' | 'history' | 'workflow' }) {
   const t = tt(lang)
   return (
     <nav aria-label={t('Trang quản trị thủ tục', 'Procedure administration')}>
@@ -103,6 +103,11 @@ function ProcedureTabs({ lang, code, current }: { lang: Lang; code: string; curr
         <li>
           <a href={adminHref(code)} aria-current={current === 'edit' ? 'page' : undefined}>
             {t('Sửa, công bố', 'Edit, publish')}
+          </a>
+        </li>
+        <li>
+          <a href={adminHref(code, 'quy-trinh')} aria-current={current === 'workflow' ? 'page' : undefined}>
+            {t('Quy trình giải quyết', 'Workflow')}
           </a>
         </li>
         <li>
@@ -494,7 +499,7 @@ function Checks({ name, legend, values, options, errors }: { name: string; legen
 }
 
 /** Every error of the form at the top, each a link to its field. */
-function ErrorSummary({ lang, errors, message }: { lang: Lang; errors: FieldErrors; message?: string | undefined }) {
+export function ErrorSummary({ lang, errors, message }: { lang: Lang; errors: FieldErrors; message?: string | undefined }) {
   const t = tt(lang)
   const entries = Object.entries(errors)
   if (!entries.length && !message) return null

@@ -21,6 +21,9 @@ import { ADMIN_STATUSES } from './catalog.admin.repo.js'
 import { RULE_LABELS } from './catalog.labels.js'
 import { AuditAction, AuditEntryDto, FieldChangeDto, ProcedureCode, ProcedureDto, ProcedureEdit, PublishInput, UnpublishInput } from './catalog.schemas.js'
 import { getProcedure, listCatalogFields, listProcedureVersions, type CatalogDeps } from './catalog.service.js'
+import { AdminWorkflowPage, workflowEditFromForm, workflowFormFromBody, workflowFormOf, type WorkflowFormState } from './catalog.workflow-pages.js'
+import { editWorkflow, getWorkflowTemplate } from './catalog.workflow-service.js'
+import { WorkflowEdit, WorkflowTemplateDto } from './catalog.workflow.js'
 
 const ErrorDto = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
 const CodeParam = z.object({ code: ProcedureCode })
@@ -58,6 +61,20 @@ export function registerCatalogAdmin(appIn: FastifyInstance, m: ModuleDeps): voi
       preHandler: admin,
     },
     async (req, reply) => reply.status(201).send(await editProcedure(deps, req.params.code, req.body, actorOf(req))),
+  )
+  app.put(
+    '/api/v1/procedures/:code/workflow',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Set a procedure’s workflow template (administrator): every problem at once (400, nothing saved); publishes a new procedure version carrying it; 409 on a stale version; audited. Running dossiers keep their plan',
+        params: CodeParam,
+        body: WorkflowEdit,
+        response: { 200: WorkflowTemplateDto, 400: ErrorDto, 404: ErrorDto, 409: ErrorDto },
+      },
+      preHandler: admin,
+    },
+    async (req) => editWorkflow(deps, req.params.code, req.body, actorOf(req)),
   )
   app.post(
     '/api/v1/procedures/:code/unpublish',
@@ -258,6 +275,52 @@ export function registerCatalogAdmin(appIn: FastifyInstance, m: ModuleDeps): voi
     })
   publicationRoute('/admin/thu-tuc/:code/ngung-cong-bo', true)
   publicationRoute('/admin/thu-tuc/:code/cong-bo', false)
+
+  // ---- the workflow template editor ------------------------------------------------------------
+  const renderWorkflow = async (req: FastifyRequest, reply: FastifyReply, code: string, o: { form?: WorkflowFormState; errors?: FieldErrors; message?: string; notice?: string; status?: number } = {}) => {
+    const proc = await getProcedure(deps, code)
+    const template = await getWorkflowTemplate(deps, code, { version: proc.latestVersion })
+    const { agencies } = await agencyData()
+    return reply.page(
+      { title: tr(req.lang, `Quy trình giải quyết thủ tục ${proc.code}`, `Workflow of procedure ${proc.code}`), status: o.status ?? 200 },
+      <AdminWorkflowPage
+        lang={req.lang}
+        csrf={reply.csrfToken()}
+        proc={proc}
+        template={template}
+        form={o.form ?? workflowFormOf(template, proc.latestVersion)}
+        errors={o.errors ?? {}}
+        message={o.message}
+        notice={o.notice}
+        agencies={agencies}
+      />,
+    )
+  }
+  app.get('/admin/thu-tuc/:code/quy-trinh', { schema: { hide: true, params: PageCodeParam, querystring: EditNotice }, preHandler: admin }, async (req, reply) => {
+    const code = codeOf(req.params.code)
+    const saved = req.query['da-luu']
+    const notice = saved !== undefined ? tr(req.lang, `Đã lưu quy trình ở phiên bản ${saved}. Hồ sơ đã tiếp nhận giữ quy trình cũ.`, `Workflow saved as version ${saved}. Dossiers already received keep theirs.`) : undefined
+    return renderWorkflow(req, reply, code, { notice })
+  })
+  app.post('/admin/thu-tuc/:code/quy-trinh', { schema: { hide: true, params: PageCodeParam, body: FormBodySchema }, preHandler: admin }, async (req, reply) => {
+    const code = codeOf(req.params.code)
+    const { state, add } = workflowFormFromBody(req.body)
+    // Adding a row saves nothing: the form comes back with the administrator's values and one more step.
+    if (add) return renderWorkflow(req, reply, code, { form: state })
+    const { edit, errors } = workflowEditFromForm(state)
+    if (!edit) return renderWorkflow(req, reply, code, { form: state, errors, status: 400 })
+    try {
+      const saved = await editWorkflow(deps, code, edit, actorOf(req))
+      return reply.redirect(`${adminHref(code, 'quy-trinh')}?da-luu=${saved.procedureVersion}`, 303)
+    } catch (e) {
+      if (!(e instanceof DomainError) || e.kind === 'not_found') throw e
+      const conflict = e.kind === 'conflict'
+      const message = conflict
+        ? tr(req.lang, 'Chưa lưu: người khác vừa lưu một phiên bản mới của thủ tục. Tải lại trang rồi sửa lại.', 'Not saved: someone else saved a newer version. Reload the page and edit again.')
+        : e.message
+      return renderWorkflow(req, reply, code, { form: state, errors: fieldsOf(e) ?? {}, message, status: conflict ? 409 : 400 })
+    }
+  })
 
   const HistoryQuery = z.object({ tu: z.string().max(6).optional(), den: z.string().max(6).optional() })
   app.get('/admin/thu-tuc/:code/lich-su', { schema: { hide: true, params: PageCodeParam, querystring: HistoryQuery }, preHandler: admin }, async (req, reply) => {

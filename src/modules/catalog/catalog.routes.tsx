@@ -8,6 +8,8 @@ import { findAgencyById } from '../org/index.js'
 import { RULE_LABELS } from './catalog.labels.js'
 import { AgencyPage, CatalogHomePage, CatalogResultsPage, ProcedurePage } from './catalog.pages.js'
 import { registerCatalogAdmin } from './catalog.admin-routes.js'
+import { getWorkflowTemplate } from './catalog.workflow-service.js'
+import { WorkflowTemplateDto } from './catalog.workflow.js'
 import { AgencyRef, COMMUNE_RULES, ProcedureCode, ProcedureDto, SearchQuery, SearchResultDto, VersionSummaryDto } from './catalog.schemas.js'
 import {
   agencyNameMap,
@@ -78,6 +80,19 @@ export const catalogModule: VidanModule = {
         },
       },
       async (req) => ({ items: await listProcedureVersions(deps, req.params.code) }),
+    )
+    app.get(
+      '/api/v1/procedures/:code/workflow',
+      {
+        schema: {
+          tags: ['catalog'],
+          summary: 'The workflow template a procedure version’s dossiers follow: steps in order, performer, time budget in the unit of the legal limit; `source: default` when none was set',
+          params: CodeParam,
+          querystring: ProcedureQuery,
+          response: { 200: WorkflowTemplateDto, 400: ErrorDto, 404: ErrorDto },
+        },
+      },
+      async (req) => getWorkflowTemplate(deps, req.params.code, { version: req.query.version, at: req.query.at ? new Date(req.query.at) : undefined }),
     )
     // Edit, publish, unpublish, diff, audit, and the /admin/thu-tuc pages.
     registerCatalogAdmin(app, m)

@@ -2,10 +2,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { systemClock, type Clock } from '../../shared/clock.js'
-import { inTransaction, type Db } from '../../shared/database.js'
+import { inTransaction, type Db, type Trx } from '../../shared/database.js'
 import { applyProvinceList, draftFromNational, parseNationalRecords, readNationalFile, readProvinceCsv, type ProvinceAssignment, type ProvinceImportReport, type ProvinceRow } from './catalog.import.js'
 import type { AgencyAssignment } from './catalog.schemas.js'
-import { catalogIsEmpty, writeDrafts, type VersionDraft } from './catalog.service.js'
+import { catalogIsEmpty, currentDrafts, writeDrafts, type VersionDraft } from './catalog.service.js'
+import { COMPETENT, legalLimitOf, validateWorkflow, type WorkflowStep } from './catalog.workflow.js'
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../data/catalog')
 /** 102 national records: the 77 of the demo list found nationally, plus neighbours and parser edge cases. */
@@ -143,6 +144,59 @@ export function demoRules(row: ProvinceRow, d: VersionDraft): Partial<ProvinceAs
   }
 }
 
+// ---- demo workflow templates (issue 5 §3) ------------------------------------------------------
+//
+// Two procedures get a multi-agency workflow so the demo shows liên thông; every other procedure
+// follows the default (officer handles, leader approves). The budgets are demo assumptions that
+// follow the shape the law gives, not a province's published process.
+
+const step = (name: string, kind: WorkflowStep['kind'], agency: string, budget: number, parallel = false): WorkflowStep => ({
+  name,
+  kind,
+  agency,
+  role: kind === 'approve' ? 'agency_leader' : 'processing_officer',
+  budget,
+  parallel,
+})
+
+export const DEMO_WORKFLOWS: Record<string, WorkflowStep[]> = {
+  // Construction permit, grade special/I/II works (20 days): while appraising, the Department of
+  // Construction consults the bodies managing the related fields, each with its own deadline
+  // (Luật Xây dựng 2014 sửa đổi 2020, Điều 102; Decree 61 Art. 19(5)): the provincial police on
+  // fire safety, the Department of Agriculture and Environment on land use and environment.
+  '1.013236': [
+    step('Thẩm định hồ sơ, kiểm tra thực địa', 'handle', COMPETENT, 12),
+    step('Lấy ý kiến thẩm duyệt phòng cháy, chữa cháy (Công an tỉnh)', 'consult', 'cong-an-tinh', 7, true),
+    step('Lấy ý kiến về quy hoạch sử dụng đất, môi trường (Sở Nông nghiệp và Môi trường)', 'consult', 'so-nong-nghiep-moi-truong', 7, true),
+    step('Tổng hợp ý kiến, dự thảo giấy phép xây dựng', 'handle', COMPETENT, 5),
+    step('Lãnh đạo Sở ký giấy phép xây dựng', 'approve', COMPETENT, 3),
+  ],
+  // First land-use certificate for a household (27 working days): the commune verifies the land
+  // and posts the dossier publicly, then the land registration office of the Department of
+  // Agriculture and Environment checks the cadastral records and the financial obligations, and
+  // the commune chairman signs (Luật Đất đai 2024; liên thông between levels, Decree 61 Art. 19(7)).
+  '1.013978': [
+    step('Kiểm tra hồ sơ, xác minh hiện trạng sử dụng đất, niêm yết công khai', 'handle', COMPETENT, 10),
+    step('Văn phòng đăng ký đất đai: kiểm tra hồ sơ địa chính, trích lục bản đồ, xác định nghĩa vụ tài chính', 'handle', 'so-nong-nghiep-moi-truong', 10),
+    step('Dự thảo Giấy chứng nhận, trình ký', 'handle', COMPETENT, 4),
+    step('Chủ tịch UBND xã ký Giấy chứng nhận', 'approve', COMPETENT, 3),
+  ],
+}
+
+/** Stores the demo templates with the seeded versions; a template that no longer fits its procedure's limit is an error of the demo data. */
+async function seedWorkflows(trx: Trx, at: Date): Promise<void> {
+  const drafts = await currentDrafts(trx, Object.keys(DEMO_WORKFLOWS))
+  const heads = await trx.selectFrom('catalogProcedures').select(['code', 'currentVersion']).where('code', 'in', Object.keys(DEMO_WORKFLOWS)).orderBy('code').execute()
+  for (const h of heads) {
+    const steps = DEMO_WORKFLOWS[h.code]!
+    // The agencies named are provincial bodies of the org reference (org.reference.ts), which may be seeded after the catalogue.
+    const known = new Set(steps.map((s) => s.agency))
+    const problems = validateWorkflow(steps, legalLimitOf(drafts.get(h.code)!.content), known)
+    if (Object.keys(problems).length) throw new Error(`demo workflow of ${h.code}: ${JSON.stringify(problems)}`)
+    await trx.insertInto('catalogWorkflows').values({ code: h.code, procedureVersion: h.currentVersion, steps: JSON.stringify(steps), createdAt: at, createdBy: null }).execute()
+  }
+}
+
 /**
  * Loads the demo catalogue into an empty catalogue: the national sample, then the province list
  * with the demo rules, one version per procedure, in one transaction with batched inserts.
@@ -157,6 +211,8 @@ export async function seedCatalog(db: Db, clock: Clock = systemClock): Promise<P
   return inTransaction(db, async (trx) => {
     const unlisted = [...national.values()].filter((d) => !listed.has(d.code))
     await writeDrafts(trx, unlisted, { source: 'seed', changeNote: 'Mẫu CSDL quốc gia (demo)', createdBy: null, at: clock.now(), publishedAt: SEED_PUBLISHED_AT })
-    return applyProvinceList(trx, clock, rows, { base: national, rules: demoRules, source: 'seed', publishedAt: SEED_PUBLISHED_AT, issues })
+    const report = await applyProvinceList(trx, clock, rows, { base: national, rules: demoRules, source: 'seed', publishedAt: SEED_PUBLISHED_AT, issues })
+    await seedWorkflows(trx, clock.now())
+    return report
   })
 }

@@ -76,6 +76,8 @@ export interface WriteMeta {
   at: Date
   /** When the versions count as published; defaults to `at`. */
   publishedAt?: Date
+  /** Write a version even when the draft equals the current one (a change kept outside the draft, such as the workflow template). */
+  force?: boolean
 }
 
 export interface WriteCounts {
@@ -147,7 +149,7 @@ export async function writeDrafts(
     for (const d of drafts.slice(i, i + batch)) {
       const hash = hashDraft(d)
       const cur = current.get(d.code)
-      if (cur && cur.hash === hash) {
+      if (cur && cur.hash === hash && !meta.force) {
         counts.unchanged++
         continue
       }

@@ -62,6 +62,16 @@ export interface CatalogAuditTable {
   details: unknown
 }
 
+/** A workflow template, set by an edit that created `procedureVersion`; applies to it and later versions until the next. */
+export interface CatalogWorkflowsTable {
+  code: string
+  procedureVersion: number
+  /** WorkflowStep[] as JSON text on write, parsed value on read (checked with zod). */
+  steps: unknown
+  createdAt: Date
+  createdBy: string | null
+}
+
 export interface CatalogTermsTable {
   term: string
 }
@@ -72,5 +82,6 @@ declare module '../../shared/database.js' {
     catalogProcedures: CatalogProceduresTable
     catalogProcedureVersions: CatalogProcedureVersionsTable
     catalogAudit: CatalogAuditTable
+    catalogWorkflows: CatalogWorkflowsTable
   }
 }

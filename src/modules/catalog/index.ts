@@ -38,3 +38,12 @@ export { ProcedureCode } from './catalog.schemas.js'
 
 /** The province's published procedures (code, name, field), ordered by name. */
 export { listProvinceProcedures } from './catalog.list.js'
+
+/**
+ * Workflow templates per procedure version (issue 5 §3): the steps after receipt with their
+ * performers and time budgets. `getWorkflowTemplate`/`workflowOfVersion` answer the template a
+ * version's dossiers follow (the default two steps when none was set); `scaleBudgets` fits it
+ * to another limit; `COMPETENT` names the dossier's competent agency as performer.
+ */
+export { getWorkflowTemplate, workflowOfVersion } from './catalog.workflow-service.js'
+export { COMPETENT, defaultWorkflowSteps, limitOfTime, scaleBudgets, type WorkflowLimit, type WorkflowStep, type WorkflowStepKind, type WorkflowTemplate } from './catalog.workflow.js'

@@ -5,6 +5,7 @@ import { DOSSIER_ACTIONS, DOSSIER_STATUSES, NATIONAL_STATUS_CODE, STATUS_LABELS 
 import type { DossierRow } from './dossier.repo.js'
 import { actionsFor } from './dossier.service.js'
 import type { DocumentLine, PersonJson } from './dossier.tables.js'
+import { planView, storedPlan } from './dossier.workflow.js'
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null)
 
@@ -116,6 +117,8 @@ export const StepDto = z.object({
   completedAt: z.string().nullable(),
   outcome: z.string().nullable(),
   note: z.string().nullable(),
+  /** The planned step it carries out (index in `plan.steps`); null outside the plan. */
+  planIndex: z.number().int().nullable(),
 })
 
 export const ApologyDto = z.object({ id: z.string(), status: z.string(), reason: z.string(), oldAppointment: z.string(), proposedAppointment: z.string(), draftedAt: z.string(), decidedAt: z.string().nullable() })
@@ -130,5 +133,6 @@ export async function loadDossierDetail(db: Db | Trx, d: DossierRow) {
     events: events.map((e) => ({ seq: e.seq, action: e.action, fromStatus: e.fromStatus, toStatus: e.toStatus, actorName: e.actorName, actorRole: e.actorRole, agencyId: e.agencyId, content: e.content, reason: e.reason, occurredAt: e.occurredAt.toISOString(), stepDueAt: iso(e.stepDueAt), data: e.data })),
     steps: steps.map((s) => ({ ...s, startedAt: s.startedAt.toISOString(), dueAt: iso(s.dueAt), completedAt: iso(s.completedAt) })),
     apologies: apologies.map((a) => ({ id: a.id, status: a.status, reason: a.reason, oldAppointment: a.oldDueAt.toISOString(), proposedAppointment: a.proposedDueAt.toISOString(), draftedAt: a.draftedAt.toISOString(), decidedAt: iso(a.decidedAt) })),
+    plan: planView(storedPlan(d.workflowPlan), steps),
   }
 }

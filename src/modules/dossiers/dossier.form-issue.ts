@@ -7,6 +7,7 @@ import { findAgencyById } from '../org/index.js'
 import { renderFormPdf, templateFor, type FormInput, type FormTimeLimit } from './dossier.forms.js'
 import { getDossier, type DossierRow } from './dossier.repo.js'
 import type { DocumentLine, PersonJson } from './dossier.tables.js'
+import { planView, storedPlan } from './dossier.workflow.js'
 
 /** Forms a single dossier can have; the register (07) is per agency and year. */
 export const DOSSIER_FORM_KINDS = ['receipt', 'supplement', 'refusal', 'apology', 'stop', 'control'] as const
@@ -98,7 +99,10 @@ export async function issueDossierForm(deps: { db: Db; clock: Clock; publicUrl: 
       for (const s of steps) {
         handovers.push({ from: s.givenBy ? (names.get(s.givenBy) ?? '') : '', to: await agencyName(s.agencyId), at: s.startedAt, giver: s.givenBy ? (names.get(s.givenBy) ?? '') : '', receiver: s.receivedBy ? (names.get(s.receivedBy) ?? '') : '', result: (s.outcome as 'early' | 'on_time' | 'late' | null) ?? null, note: s.name })
       }
-      input = { ...common, kind, dossier: received(), timeLimit: limitOf(d), appointmentAt: d.appointmentAt ?? d.dueAt ?? d.receivedAt!, documents: docs, handovers }
+      const view = planView(storedPlan(d.workflowPlan), steps)
+      const plan = []
+      for (const s of view?.steps ?? []) plan.push({ name: s.name, agency: await agencyName(s.agencyId), dueAt: new Date(s.dueAt), state: s.state, parallel: s.parallel })
+      input = { ...common, kind, dossier: received(), timeLimit: limitOf(d), appointmentAt: d.appointmentAt ?? d.dueAt ?? d.receivedAt!, documents: docs, handovers, plan }
       break
     }
   }

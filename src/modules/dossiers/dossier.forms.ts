@@ -229,6 +229,33 @@ export interface ControlFormInput extends DossierFormCommon {
   dueToCentreAt?: Date | null
   documents: FormDocumentLine[]
   handovers: FormHandover[]
+  /** The workflow plan (issue 5 §3): each planned step, its agency and due time, and which is current. */
+  plan?: FormPlannedStep[]
+}
+
+/** One step of the dossier's workflow plan on form 06. */
+export interface FormPlannedStep {
+  name: string
+  agency: string
+  dueAt: Date
+  state: 'done' | 'current' | 'pending'
+  parallel: boolean
+}
+
+const PLAN_STATE_LABELS: Record<FormPlannedStep['state'], string> = { done: 'Đã xong', current: 'Đang thực hiện', pending: 'Chưa đến' }
+
+function planTable(plan: FormPlannedStep[]): Content[] {
+  if (!plan.length) return []
+  const body: TableCell[][] = [[headCell('BƯỚC'), headCell('CƠ QUAN THỰC HIỆN'), headCell('HẠN'), headCell('TÌNH TRẠNG')]]
+  plan.forEach((s, n) =>
+    body.push([
+      { text: `${n + 1}. ${s.name}${s.parallel ? ' (song song)' : ''}` },
+      { text: s.agency },
+      { text: formatVnTime(s.dueAt) },
+      { text: PLAN_STATE_LABELS[s.state], bold: s.state === 'current', alignment: 'center' },
+    ]),
+  )
+  return [{ text: 'Quy trình giải quyết theo kế hoạch:', bold: true, margin: [0, 3, 0, 2] }, { table: { headerRows: 1, widths: ['*', 86, 54, 50], body, dontBreakRows: true }, layout: THIN, fontSize: 7.5 }]
 }
 
 /** One line of the case register. */
@@ -635,6 +662,7 @@ function controlBody(i: ControlFormInput): Content[] {
     ...(i.dueToCentreAt ? [field('Thời hạn chuyển kết quả về Bộ phận Một cửa', formatVnTime(i.dueToCentreAt))] : []),
     { text: 'Thành phần hồ sơ:', bold: true, margin: [0, 3, 0, 0] },
     documentsTable(i.documents),
+    ...planTable(i.plan ?? []),
     { text: 'Quá trình giao, nhận hồ sơ:', bold: true, margin: [0, 3, 0, 2] },
     { table: { headerRows: 1, widths: [86, '*', 64, 44], body, dontBreakRows: true }, layout: THIN, fontSize: 7.5 },
   ]

@@ -116,6 +116,7 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
           officers,
           allAgencies: agencies.filter((a) => a.id !== d.currentAgencyId).map((a) => ({ id: a.id, name: a.name })),
           explanation,
+          plan: detail.plan,
           forms: (await availableForms(m.db, d)).map((k) => ({ id: k, label: FORM_LABEL[k][req.lang] })),
           files: attached,
           upload: { kinds: fileKindsFor(me(req), d), accept: ACCEPT_ATTRIBUTE, maxFileBytes: files.documents.limits.maxFileBytes, maxFiles: files.documents.limits.maxFilesPerDossier },
@@ -146,6 +147,7 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
     agencyId: z.string().max(100).optional(),
     missing: z.string().max(5000).optional(),
     proposedAppointment: z.string().max(40).optional(),
+    trackingNumber: z.string().max(40).optional(),
   })
   app.post('/staff/ho-so/:id/thao-tac', { schema: { hide: true, params: z.object({ id: z.string().uuid() }), body: z.record(z.string(), z.string()) }, preHandler: staff }, async (req, reply) => {
     const parsed = ActionForm.safeParse(req.body)
@@ -164,6 +166,7 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
           agencyId: f.agencyId || undefined,
           missing: lines(f.missing),
           proposedAppointment: proposed,
+          trackingNumber: f.trackingNumber || undefined,
         }),
       )
       return reply.redirect(`/staff/ho-so/${req.params.id}?done=${f.action}`, 303)

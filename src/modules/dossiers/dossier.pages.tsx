@@ -7,6 +7,7 @@ import type { DossierDto } from './dossier.dto.js'
 import { STATUS_LABELS, type DossierAction } from './dossier.machine.js'
 import type { Inbox } from './dossier.queries.js'
 import type { TrackingDto } from './dossier.tracking.js'
+import type { PlanStepView, PlanView } from './dossier.workflow.js'
 
 export type { FieldErrors }
 
@@ -287,10 +288,63 @@ export interface DossierPageData {
   officers: { id: string; fullName: string }[]
   allAgencies: { id: string; name: string }[]
   explanation: { vi: string; en: string }[]
+  /** The workflow plan copied at receipt, with what became of each step; null before receipt. */
+  plan?: PlanView | null
   forms: { id: string; label: string }[]
   /** The dossier's files; undefined when this officer may not see them. */
   files?: DossierFileItem[] | undefined
   upload?: UploadOptions | undefined
+}
+
+const PLAN_STATE: Record<PlanStepView['state'], { vi: string; en: string }> = {
+  done: { vi: 'Đã xong', en: 'Done' },
+  current: { vi: 'Đang thực hiện', en: 'Current' },
+  pending: { vi: 'Chưa đến', en: 'Not yet' },
+}
+
+/** The planned steps (issue 5 §3), which one is current, and each step's planned due time. */
+function PlanTable({ lang, plan, agency }: { lang: Lang; plan: PlanView; agency: (id: string) => string }) {
+  const t = (vi: string, en: string) => tr(lang, vi, en)
+  return (
+    <>
+      <h2 id="h-plan">{t('Quy trình giải quyết', 'Workflow')}</h2>
+      <p class="muted">
+        {plan.source === 'template'
+          ? t(`Theo quy trình của thủ tục (phiên bản ${plan.templateVersion ?? plan.procedureVersion}), sao chép khi tiếp nhận.`, `The procedure's workflow (version ${plan.templateVersion ?? plan.procedureVersion}), copied at receipt.`)
+          : t('Quy trình mặc định: chuyên viên xử lý, lãnh đạo phê duyệt.', 'Default workflow: an officer handles, the leader approves.')}
+        {plan.note ? ` ${plan.note}` : ''}
+      </p>
+      <div class="table-wrap" role="region" tabIndex={0} aria-labelledby="h-plan">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">{t('Bước', 'Step')}</th>
+              <th scope="col">{t('Cơ quan thực hiện', 'Agency')}</th>
+              <th scope="col">{t('Thời gian', 'Budget')}</th>
+              <th scope="col">{t('Hạn theo kế hoạch', 'Planned due')}</th>
+              <th scope="col">{t('Tình trạng', 'State')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {plan.steps.map((s) => (
+              <tr aria-current={s.state === 'current' ? 'step' : undefined}>
+                <td>{s.index + 1}</td>
+                <td>
+                  {s.name}
+                  {s.parallel ? ` (${t('song song', 'parallel')})` : ''}
+                </td>
+                <td>{agency(s.agencyId)}</td>
+                <td>{s.budget}</td>
+                <td>{formatVnDateTime(new Date(s.dueAt))}</td>
+                <td>{s.state === 'current' ? <strong>{PLAN_STATE.current[lang]}</strong> : PLAN_STATE[s.state][lang]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  )
 }
 
 export interface DossierFileItem {
@@ -520,7 +574,8 @@ export function DossierPage(p: { lang: Lang; csrf: string; data: DossierPageData
           {a === 'transfer' || a === 'consult' ? (
             <>
               <label for={`${a}-agency`}>{t('Cơ quan', 'Agency')}</label>
-              <select id={`${a}-agency`} name="agencyId" required>
+              <select id={`${a}-agency`} name="agencyId">
+                <option value="">{t('Theo quy trình: bước tiếp theo', 'As planned: the next step')}</option>
                 {p.data.allAgencies.map((x) => (
                   <option value={x.id}>{x.name}</option>
                 ))}
@@ -531,6 +586,13 @@ export function DossierPage(p: { lang: Lang; csrf: string; data: DossierPageData
             <>
               <label for={`${a}-missing`}>{t('Giấy tờ cần bổ sung (mỗi dòng một loại, liệt kê đủ một lần)', 'Documents to supplement (one per line, all at once)')}</label>
               <textarea id={`${a}-missing`} name="missing" rows={3} maxLength={5000} required={a === 'request_supplement_intake'}></textarea>
+            </>
+          ) : null}
+          {a === 'return_result' && d.returnMethod === 'post' ? (
+            <>
+              <label for={`${a}-tracking`}>{t('Số hiệu bưu gửi', 'Postal tracking number')}</label>
+              <input id={`${a}-tracking`} name="trackingNumber" type="text" maxLength={40} required aria-describedby={describedBy('trackingNumber', p.errors)} />
+              <Errors id="trackingNumber" errors={p.errors} />
             </>
           ) : null}
           {a === 'draft_apology' ? (
@@ -554,6 +616,8 @@ export function DossierPage(p: { lang: Lang; csrf: string; data: DossierPageData
           <button type="submit">{ACTION_LABEL[a]?.[p.lang] ?? a}</button>
         </form>
       ))}
+
+      {p.data.plan ? <PlanTable lang={p.lang} plan={p.data.plan} agency={agency} /> : null}
 
       <h2>{t('Phiếu kiểm soát quá trình (giao, nhận hồ sơ)', 'Process-control sheet (hand-overs)')}</h2>
       <div class="table-wrap" role="region" tabIndex={0} aria-label={t('Phiếu kiểm soát quá trình', 'Process-control sheet')}>

@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/clock.js'
 import type { Db } from '../../shared/database.js'
 import { ValidationError } from '../../shared/errors.js'
-import { assertPublished, getProcedure, type ProcedureDto } from '../catalog/index.js'
+import { assertPublished, getProcedure, limitOfTime, workflowOfVersion, type WorkflowTemplate } from '../catalog/index.js'
 import type { DeadlineUnit } from '../calendar/index.js'
 
 export type DossierChannel = 'counter' | 'online' | 'post' | 'national_portal'
@@ -22,28 +22,11 @@ export interface ProcedureSnapshot {
   competentAgencyId: string
   caseName: string | null
   documents: { name: string; originals: number; copies: number }[]
+  /** The workflow template of this version (or the default), planned at receipt. */
+  workflow: WorkflowTemplate
 }
 
 const CHANNEL_OF: Record<DossierChannel, 'in_person' | 'online' | 'postal'> = { counter: 'in_person', online: 'online', post: 'postal', national_portal: 'online' }
-
-type Time = ProcedureDto['content']['channels'][number]['time']
-
-function limitOf(t: Time | null | undefined): Limit | undefined {
-  if (!t) return undefined
-  switch (t.kind) {
-    case 'working_days':
-    case 'calendar_days':
-    case 'working_hours':
-      return Number.isInteger(t.value) ? { amount: t.value, unit: t.kind } : t.kind === 'working_days' ? { amount: Math.round(t.value * 8), unit: 'working_hours' } : undefined
-    case 'hours':
-      return Number.isInteger(t.value) ? { amount: t.value, unit: 'working_hours' } : undefined
-    case 'same_day':
-      return { amount: 0, unit: 'same_day' }
-    case 'calendar_months':
-    case 'unparsed':
-      return undefined
-  }
-}
 
 /**
  * Resolves the procedure version in force at `at`, its time limit for the channel (a local
@@ -77,10 +60,11 @@ export async function resolveProcedure(
     code: p.code,
     version: p.version,
     name: p.name,
-    limit: limitOf(time),
+    limit: limitOfTime(time),
     limitText: time?.original ?? '',
     competentAgencyId,
     caseName: chosen?.name ?? null,
     documents: (chosen?.documents ?? []).filter((d) => d.originals + d.copies > 0).map((d) => ({ name: d.name, originals: d.originals, copies: d.copies })),
+    workflow: await workflowOfVersion(deps.db, p),
   }
 }

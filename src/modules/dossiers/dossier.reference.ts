@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock.js'
 import type { Db, Trx } from '../../shared/database.js'
-import { findVersionInForceAt } from '../catalog/index.js'
+import { findVersionInForceAt, getWorkflowTemplate, type WorkflowTemplate } from '../catalog/index.js'
 import { findAgencyById } from '../org/index.js'
 import { resolveProcedure, type DossierChannel, type ProcedureSnapshot } from './dossier.procedure.js'
 
@@ -17,6 +17,8 @@ import { resolveProcedure, type DossierChannel, type ProcedureSnapshot } from '.
 interface ReferenceCache {
   procedures: Map<string, ProcedureSnapshot>
   agencies: Set<string>
+  /** Workflow template per (code, version): a template edit adds a version, never changes an older one's. */
+  workflows: Map<string, WorkflowTemplate>
 }
 
 const MAX_ENTRIES = 1000
@@ -24,7 +26,7 @@ const caches = new WeakMap<Db, ReferenceCache>()
 
 function cacheOf(db: Db): ReferenceCache {
   let c = caches.get(db)
-  if (!c) caches.set(db, (c = { procedures: new Map(), agencies: new Set() }))
+  if (!c) caches.set(db, (c = { procedures: new Map(), agencies: new Set(), workflows: new Map() }))
   return c
 }
 
@@ -63,4 +65,16 @@ export async function agencyExists(trx: Trx, deps: { db: Db }, id: string): Prom
   if (known.size >= MAX_ENTRIES) known.clear()
   known.add(id)
   return true
+}
+
+/** The workflow template of a procedure version (what an online dossier received at the desk copies), kept once read. */
+export async function workflowSnapshot(trx: Trx, deps: { db: Db; clock: Clock }, code: string, version: number): Promise<WorkflowTemplate> {
+  const cache = cacheOf(deps.db).workflows
+  const key = `${code}@${version}`
+  const hit = cache.get(key)
+  if (hit) return hit
+  const t = Object.freeze(await getWorkflowTemplate({ db: trx, clock: deps.clock }, code, { version }))
+  if (cache.size >= MAX_ENTRIES) cache.clear()
+  cache.set(key, t)
+  return t
 }

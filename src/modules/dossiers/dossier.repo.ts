@@ -184,6 +184,7 @@ const STEP_COLUMNS: Record<keyof DossierStepsTable, string> = {
   completedAt: 'timestamptz',
   outcome: 'text',
   note: 'text',
+  planIndex: 'integer',
 }
 
 /** What a hand-over may change on an open step. */

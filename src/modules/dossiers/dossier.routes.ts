@@ -7,6 +7,7 @@ import type { ModuleDeps, VidanModule } from '../../shared/module.js'
 import { consumeOutbox } from '../../shared/outbox.js'
 import { CALENDAR_CHANGED } from '../calendar/index.js'
 import { ApologyDto, DossierDto, EventDto, loadDossierDetail, StepDto, toDossierDto } from './dossier.dto.js'
+import { PlanView } from './dossier.workflow.js'
 import { runIdempotent } from './dossier.idempotency.js'
 import { DOSSIER_ACTIONS } from './dossier.machine.js'
 import { getDossier, SYSTEM_ACTOR } from './dossier.repo.js'
@@ -59,10 +60,11 @@ const ActionBody = z.object({
   proposedAppointment: z.iso.datetime({ offset: true }).optional(),
   amount: z.number().int().min(1).max(60).optional(),
   apologyId: z.string().uuid().optional(),
+  trackingNumber: z.string().trim().max(40).optional(),
 })
 const IdemHeaders = z.object({ 'idempotency-key': z.string().min(8).max(100).optional() })
 const DossierId = z.object({ id: z.string().uuid() })
-const DetailDto = DossierDto.extend({ events: z.array(EventDto), steps: z.array(StepDto), apologies: z.array(ApologyDto) })
+const DetailDto = DossierDto.extend({ events: z.array(EventDto), steps: z.array(StepDto), apologies: z.array(ApologyDto), plan: PlanView.nullable() })
 
 /** Dossiers: lifecycle, counter intake, handling, the deadline clock, apologies, public tracking. */
 export const dossiersModule: VidanModule = {

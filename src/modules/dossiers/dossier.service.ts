@@ -4,13 +4,13 @@ import type { Clock } from '../../shared/clock.js'
 import { inTransaction, type Db, type Trx } from '../../shared/database.js'
 import { DomainError, ForbiddenError, ValidationError } from '../../shared/errors.js'
 import { foldVietnamese } from '../../shared/text.js'
-import { computeDue, countWorkingDaysBetween, getCalendarSnapshot, type CalendarSnapshot, type DueResult, type Pause } from '../calendar/index.js'
+import { computeDue, countWorkingDaysBetween, getCalendarSnapshot, type CalendarSnapshot, type Pause } from '../calendar/index.js'
 import { findStaffMember, listActiveStaff, parseIdentityNumber } from '../identity/index.js'
 import { findAgencyById, type Agency } from '../org/index.js'
 import { formatDossierCode } from './dossier.code.js'
 import { allowedActions, nextStatus, RULES, type DossierAction, type DossierStatus, type Rule } from './dossier.machine.js'
 import { type DossierChannel, type Limit, type ProcedureSnapshot } from './dossier.procedure.js'
-import { agencyExists, procedureSnapshot } from './dossier.reference.js'
+import { agencyExists, procedureSnapshot, workflowSnapshot } from './dossier.reference.js'
 import {
   allocateDossierSeq,
   getDossier,
@@ -27,6 +27,7 @@ import {
   type StepWrites,
 } from './dossier.repo.js'
 import type { DocumentLine, PersonJson } from './dossier.tables.js'
+import { buildPlan, nextSequential, replanDueTimes, storedPlan, type PlannedStep, type WorkflowPlan } from './dossier.workflow.js'
 
 export interface DossierSettings {
   /** A6: how many working days before the due time a dossier is "at risk". */
@@ -156,25 +157,6 @@ async function closedPauses(trx: Trx, dossierId: string): Promise<Pause[]> {
   return rows.map((r) => ({ from: r.fromAt, to: r.toAt!, reason: r.reason, mode: r.mode }))
 }
 
-async function dueOf(trx: Trx, deps: DossierDeps, d: { communeCode: string | null; receivedAt: Date; limitAmount: number; limitUnit: string; id?: string }): Promise<DueResult> {
-  const cal = await calendarFor(trx, deps, d.communeCode)
-  const pauses = d.id ? await closedPauses(trx, d.id) : []
-  return computeDue(cal, { receivedAt: d.receivedAt, amount: d.limitAmount, unit: d.limitUnit as Limit['unit'], pauses })
-}
-
-/** Default workflow (until per-procedure templates are data): the approval step gets the last working day of a limit of 3+ days. */
-export function stepBudgets(limit: Limit): { handle: number; approve: number } {
-  if (limit.unit !== 'working_days' || limit.amount < 3) return { handle: limit.amount, approve: 0 }
-  return { handle: limit.amount - 1, approve: 1 }
-}
-
-async function stepDue(trx: Trx, deps: DossierDeps, d: Pick<DossierRow, 'communeCode' | 'dueAt' | 'limitUnit'>, from: Date, amount: number, snapshot?: CalendarSnapshot): Promise<Date> {
-  if (amount <= 0 || !d.dueAt) return d.dueAt ?? from
-  const cal = snapshot ?? (await calendarFor(trx, deps, d.communeCode))
-  const r = computeDue(cal, { receivedAt: from, amount, unit: d.limitUnit as Limit['unit'] })
-  const at = new Date(r.dueAt)
-  return at > d.dueAt ? d.dueAt : at
-}
 
 // ---- steps (form 06) --------------------------------------------------------------------------
 
@@ -199,6 +181,7 @@ interface NewStep {
   receivedBy?: string | null
   startedAt: Date
   dueAt: Date | null
+  planIndex?: number | null
 }
 
 const stepRow = (dossierId: string, seq: number, s: NewStep): StepRow => ({
@@ -216,6 +199,7 @@ const stepRow = (dossierId: string, seq: number, s: NewStep): StepRow => ({
   completedAt: null,
   outcome: null,
   note: null,
+  planIndex: s.planIndex ?? null,
 })
 
 /** The open steps of the given kinds, completed at `at` (form 06: early, on time or late). */
@@ -223,9 +207,56 @@ function closeSteps(open: StepRow[], kinds: string[], at: Date, note?: string): 
   return open.filter((s) => kinds.includes(s.kind)).map((s) => ({ ...s, completedAt: at, outcome: punctuality(at, s.dueAt), note: note ?? s.note }))
 }
 
-/** A hand-over (form 06): closes the open steps of the given kinds and opens the next one. */
-function handOver(l: LockedDossier, at: Date, close: string[], next: NewStep, note?: string): StepWrites {
-  return { update: closeSteps(l.openSteps, close, at, note), insert: [stepRow(l.dossier.id, l.lastStepSeq + 1, next)] }
+/** A hand-over (form 06): closes the open steps of the given kinds and opens the next ones. */
+function handOver(l: LockedDossier, at: Date, close: string[], next: NewStep | NewStep[], note?: string): StepWrites {
+  const steps = Array.isArray(next) ? next : [next]
+  return { update: closeSteps(l.openSteps, close, at, note), insert: steps.map((n, i) => stepRow(l.dossier.id, l.lastStepSeq + 1 + i, n)) }
+}
+
+// ---- the workflow plan (issue 5 §3) ----------------------------------------------------------------
+
+/** A planned step as a step to open now. */
+const plannedStep = (p: PlannedStep, givenBy: string | null, at: Date, assigneeId?: string | null): NewStep => ({
+  kind: p.kind,
+  name: p.name,
+  agencyId: p.agencyId,
+  role: p.role,
+  givenBy,
+  assigneeId: assigneeId ?? null,
+  receivedBy: assigneeId ?? null,
+  startedAt: at,
+  dueAt: new Date(p.dueAt),
+  planIndex: p.index,
+})
+
+/** The planned sequential step and the parallel consultations it hosts, to open together. */
+const openPlanned = (next: { step: PlannedStep; parallel: PlannedStep[] }, givenBy: string | null, at: Date, assigneeId?: string | null): NewStep[] => [
+  plannedStep(next.step, givenBy, at, assigneeId),
+  ...next.parallel.map((p) => plannedStep(p, givenBy, at)),
+]
+
+/** The dossier's plan; a dossier received before plans were stored follows the default one, planned now from its clock. */
+async function planOf(trx: Trx, deps: DossierDeps, d: DossierRow): Promise<WorkflowPlan | undefined> {
+  const stored = storedPlan(d.workflowPlan)
+  if (stored || !d.receivedAt || !d.dueAt) return stored
+  const limit = { amount: d.limitAmount, unit: d.limitUnit as Limit['unit'] }
+  const template = { code: d.procedureCode, procedureVersion: d.procedureVersion, templateVersion: null, source: 'default' as const, limit, steps: [] }
+  return buildPlan(template, { ...d, limit, receivedAt: d.clockStartedAt ?? d.receivedAt, dueAt: d.dueAt }, await calendarFor(trx, deps, d.communeCode))
+}
+
+/** Where the dossier is in its plan: the latest open sequential planned step. */
+function currentPlanIndex(plan: WorkflowPlan, open: StepRow[]): number | undefined {
+  const idx = open.filter((s) => s.planIndex !== null && plan.steps[s.planIndex] && !plan.steps[s.planIndex]!.parallel).map((s) => s.planIndex!)
+  return idx.length ? Math.max(...idx) : undefined
+}
+
+/** The plan with due times counted again from the clock, and the open planned steps moved to them (others to the dossier's due time). */
+function replannedSteps(plan: WorkflowPlan | undefined, open: StepRow[], dueAt: Date, cal: CalendarSnapshot, clock: { receivedAt: Date; pauses: Pause[] }) {
+  const next = plan ? replanDueTimes(plan, cal, { ...clock, dueAt }) : undefined
+  const update = open
+    .filter((s) => s.planIndex !== null || s.kind === 'handle' || s.kind === 'approve')
+    .map((s) => ({ ...s, dueAt: next && s.planIndex !== null && next.steps[s.planIndex] ? new Date(next.steps[s.planIndex]!.dueAt) : dueAt }))
+  return { plan: next, update }
 }
 
 // ---- intake -----------------------------------------------------------------------------------
@@ -359,6 +390,7 @@ async function createDossier(
     returnedAt: null,
     currentAssigneeId: null,
     currentAgencyId: input.channel === 'counter' ? receiving.id : competent.id,
+    workflowPlan: null as unknown,
     createdBy: actor.id,
     createdAt: now,
     updatedAt: now,
@@ -376,8 +408,9 @@ async function createDossier(
   // that carry it, in one statement, so that the code's counter stays locked only until commit.
   const calendar = await calendarFor(trx, deps, base.communeCode)
   const clock = receiptClock(calendar, { ...base, receivedAt: now }, competent.id)
-  const row = { ...base, ...clock }
-  const steps = await handlingSteps(trx, deps, row, actor, now, { firstSeq: 1, calendar })
+  const planned = await handlingSteps(trx, deps, { ...base, ...clock }, actor, now, { firstSeq: 1, calendar, workflow: proc.workflow })
+  const row = { ...base, ...clock, currentAgencyId: planned.currentAgencyId, workflowPlan: planned.plan }
+  const steps = planned.steps
   const receive = (code: string | null): EventInput => ({ action: 'receive', from: 'submitted', to: 'received', actor, content: `Tiếp nhận hồ sơ, mã ${code}; hẹn trả ${clock.appointmentAt.toISOString()}`, at: now, stepDueAt: clock.dueAt, data: { code, dueAt: clock.dueAt.toISOString() } })
   return insertDossier(trx, { row, steps, dailyCode: { agencyCode: receiving.code, at: now }, events: (code) => [...events, receive(code)] })
 }
@@ -389,16 +422,29 @@ function receiptClock(cal: CalendarSnapshot, d: { limitAmount: number; limitUnit
   return { receivedAt: d.receivedAt, clockStartedAt: d.receivedAt, dueAt, appointmentAt: dueAt, dueExplanation: due.explanation as unknown, currentAgencyId: competentAgencyId }
 }
 
-/** After receipt: the counter's step, done, and the competent agency's handling step, numbered from `firstSeq`. */
-async function handlingSteps(trx: Trx, deps: DossierDeps, d: StepDossier, actor: Actor, now: Date, opts: { firstSeq: number; calendar?: CalendarSnapshot }): Promise<StepRow[]> {
-  const budgets = stepBudgets({ amount: d.limitAmount, unit: d.limitUnit as Limit['unit'] })
-  const handleDue = await stepDue(trx, deps, d, now, budgets.handle, opts.calendar)
+/**
+ * After receipt: the dossier's plan (its procedure version's workflow template with each step's
+ * due time), the counter's step, done, and the plan's first step with the consultations it hosts,
+ * numbered from `firstSeq`; the dossier goes to that step's agency.
+ */
+async function handlingSteps(
+  trx: Trx,
+  deps: DossierDeps,
+  d: StepDossier,
+  actor: Actor,
+  now: Date,
+  opts: { firstSeq: number; calendar?: CalendarSnapshot; workflow: ProcedureSnapshot['workflow'] },
+): Promise<{ steps: StepRow[]; plan: WorkflowPlan; currentAgencyId: string }> {
+  const cal = opts.calendar ?? (await calendarFor(trx, deps, d.communeCode))
+  const limit = { amount: d.limitAmount, unit: d.limitUnit as Limit['unit'] }
+  const plan = buildPlan(opts.workflow, { ...d, limit, receivedAt: d.receivedAt, dueAt: d.dueAt }, cal)
+  const first = nextSequential(plan, -1)!
   const receive = stepRow(d.id, opts.firstSeq, { kind: 'receive', name: 'Tiếp nhận hồ sơ', agencyId: d.receivingAgencyId, role: 'counter_officer', assigneeId: actor.id, givenBy: null, receivedBy: actor.id, startedAt: d.submittedAt, dueAt: d.receivedAt })
-  const handle = stepRow(d.id, opts.firstSeq + 1, { kind: 'handle', name: 'Thẩm định, xử lý hồ sơ', agencyId: d.competentAgencyId, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt: handleDue })
-  return [{ ...receive, completedAt: now, outcome: punctuality(now, d.receivedAt) }, handle]
+  const opened = openPlanned(first, actor.id, now).map((n, i) => stepRow(d.id, opts.firstSeq + 1 + i, n))
+  return { steps: [{ ...receive, completedAt: now, outcome: punctuality(now, d.receivedAt) }, ...opened], plan, currentAgencyId: first.step.agencyId }
 }
 
-type StepDossier = Pick<DossierRow, 'id' | 'communeCode' | 'limitAmount' | 'limitUnit' | 'dueAt' | 'receivedAt' | 'submittedAt' | 'receivingAgencyId' | 'competentAgencyId'>
+type StepDossier = Pick<DossierRow, 'id' | 'communeCode' | 'limitAmount' | 'limitUnit' | 'submittedAt' | 'receivingAgencyId' | 'competentAgencyId'> & { receivedAt: Date; dueAt: Date }
 
 // ---- transitions on an existing dossier ---------------------------------------------------------
 
@@ -413,6 +459,8 @@ export interface ActionInput {
   proposedAppointment?: string | undefined
   amount?: number | undefined
   apologyId?: string | undefined
+  /** return_result by post: the postal item's tracking number. */
+  trackingNumber?: string | undefined
 }
 
 const ACTION_TEXT: Partial<Record<DossierAction, string>> = {
@@ -477,11 +525,13 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
   switch (input.action) {
     case 'receive': {
       const receiving = await requireAgency(trx, d.receivingAgencyId)
-      const clock = receiptClock(await calendarFor(trx, deps, d.communeCode), { ...d, receivedAt: now }, d.competentAgencyId)
-      const steps = await handlingSteps(trx, deps, { ...d, ...clock }, actor, now, { firstSeq: l.lastStepSeq + 1 })
+      const calendar = await calendarFor(trx, deps, d.communeCode)
+      const clock = receiptClock(calendar, { ...d, receivedAt: now }, d.competentAgencyId)
+      const workflow = await workflowSnapshot(trx, deps, d.procedureCode, d.procedureVersion)
+      const planned = await handlingSteps(trx, deps, { ...d, ...clock }, actor, now, { firstSeq: l.lastStepSeq + 1, calendar, workflow })
       // The daily code last: its counter row stays locked from here until commit (A7).
       const code = formatDossierCode(receiving.code, now, await allocateDossierSeq(trx, receiving.code, now))
-      return saveTransition(trx, d, { ...clock, code }, ev(`Tiếp nhận hồ sơ, mã ${code}`, { stepDueAt: clock.dueAt, data: { code } }), { insert: steps })
+      return saveTransition(trx, d, { ...clock, code, currentAgencyId: planned.currentAgencyId, workflowPlan: planned.plan }, ev(`Tiếp nhận hồ sơ, mã ${code}`, { stepDueAt: clock.dueAt, data: { code } }), { insert: planned.steps })
     }
     case 'supplement_intake':
       return saveTransition(trx, d, {}, ev(withNote(text)))
@@ -503,14 +553,40 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
       return saveTransition(trx, d, { currentAssigneeId: a.id }, ev(withNote(`${text} cho ${a.fullName}`), { data: { assigneeId: a.id, assigneeName: a.fullName, auto: !input.assigneeId } }), { update: handling })
     }
     case 'transfer': {
+      const plan = await planOf(trx, deps, d)
+      const cur = plan ? currentPlanIndex(plan, l.openSteps) : undefined
+      const next = plan && cur !== undefined ? nextSequential(plan, cur) : undefined
+      // Without a target the dossier goes to the plan's next handling step (liên thông in order, Decree 61 Art. 19(6)).
+      if (next && next.step.kind === 'handle' && (!input.agencyId || input.agencyId === next.step.agencyId)) {
+        const target = await requireAgency(trx, next.step.agencyId)
+        const same = target.id === d.currentAgencyId
+        const steps = handOver(l, now, ['handle'], openPlanned(next, actor.id, now, same ? d.currentAssigneeId : null), `Chuyển bước: ${next.step.name}`)
+        return saveTransition(
+          trx,
+          d,
+          { currentAgencyId: target.id, currentAssigneeId: same ? d.currentAssigneeId : null },
+          ev(withNote(`${text} đến ${target.name}: ${next.step.name}`), { stepDueAt: new Date(next.step.dueAt), data: { toAgencyId: target.id, planIndex: next.step.index } }),
+          steps,
+        )
+      }
       if (!input.agencyId || input.agencyId === d.currentAgencyId) throw new ValidationError('DOSSIER.INVALID_TRANSFER', 'Cần chọn cơ quan nhận hồ sơ khác cơ quan hiện tại.', { fields: { agencyId: ['Cơ quan nhận không hợp lệ.'] } })
       const target = await requireAgency(trx, input.agencyId)
-      const budgets = stepBudgets({ amount: d.limitAmount, unit: d.limitUnit as Limit['unit'] })
-      const dueAt = await stepDue(trx, deps, d, d.clockStartedAt ?? now, budgets.handle)
-      const steps = handOver(l, now, ['handle'], { kind: 'handle', name: `Xử lý tại ${target.name}`, agencyId: target.id, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt }, `Chuyển đến ${target.name}`)
-      return saveTransition(trx, d, { currentAgencyId: target.id, currentAssigneeId: null }, ev(withNote(`${text} đến ${target.name}`), { data: { toAgencyId: target.id } }), steps)
+      // Outside the plan: the receiving agency works within the current step's time.
+      const dueAt = plan && cur !== undefined ? new Date(plan.steps[cur]!.dueAt) : d.dueAt
+      const handOff = { kind: 'handle', name: `Xử lý tại ${target.name}`, agencyId: target.id, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt, planIndex: cur ?? null }
+      const steps = handOver(l, now, ['handle'], handOff, `Chuyển đến ${target.name}`)
+      return saveTransition(trx, d, { currentAgencyId: target.id, currentAssigneeId: null }, ev(withNote(`${text} đến ${target.name}`), { stepDueAt: dueAt, data: { toAgencyId: target.id } }), steps)
     }
     case 'consult': {
+      const plan = await planOf(trx, deps, d)
+      const cur = plan ? currentPlanIndex(plan, l.openSteps) : undefined
+      const next = plan && cur !== undefined ? nextSequential(plan, cur) : undefined
+      // The plan's next step is a consultation the handling waits for: the handling step hands over to it.
+      if (next && next.step.kind === 'consult' && (!input.agencyId || input.agencyId === next.step.agencyId)) {
+        const target = await requireAgency(trx, next.step.agencyId)
+        const steps = handOver(l, now, ['handle'], openPlanned(next, actor.id, now), `Lấy ý kiến ${target.name}`)
+        return saveTransition(trx, d, {}, ev(withNote(`${text}: ${target.name}`), { stepDueAt: new Date(next.step.dueAt), data: { agencyId: target.id, planIndex: next.step.index } }), steps)
+      }
       if (!input.agencyId) throw new ValidationError('DOSSIER.INVALID_CONSULT', 'Cần chọn cơ quan được lấy ý kiến.', { fields: { agencyId: ['Cần chọn cơ quan.'] } })
       const target = await requireAgency(trx, input.agencyId)
       const amount = input.amount ?? 2
@@ -519,11 +595,30 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
       const step = stepRow(d.id, l.lastStepSeq + 1, { kind: 'consult', name: `Lấy ý kiến ${target.name}`, agencyId: target.id, role: 'processing_officer', givenBy: actor.id, startedAt: now, dueAt: due })
       return saveTransition(trx, d, {}, ev(withNote(`${text}: ${target.name}`), { stepDueAt: due, data: { stepSeq: step.seq, agencyId: target.id } }), { insert: [step] })
     }
-    case 'answer_consultation':
-      return saveTransition(trx, d, {}, ev(withNote(text)), { update: closeSteps(l.openSteps, ['consult'], now, input.note) })
+    case 'answer_consultation': {
+      // One consulted agency answers (agencyId), or every open consultation is answered.
+      const answered = l.openSteps.filter((s) => s.kind === 'consult' && (!input.agencyId || s.agencyId === input.agencyId))
+      if (!answered.length) throw new ValidationError('DOSSIER.NO_CONSULTATION', 'Không có bước lấy ý kiến đang chờ trả lời.', { fields: { agencyId: ['Không có bước lấy ý kiến đang chờ cơ quan này.'] } })
+      const update = closeSteps(answered, ['consult'], now, input.note)
+      const plan = await planOf(trx, deps, d)
+      const waited = plan ? answered.find((s) => s.planIndex !== null && plan.steps[s.planIndex] && !plan.steps[s.planIndex]!.parallel) : undefined
+      const next = plan && waited ? nextSequential(plan, waited.planIndex!) : undefined
+      if (!next) return saveTransition(trx, d, {}, ev(withNote(text)), { update })
+      // The plan's sequential consultation is answered: its next step opens.
+      const insert = openPlanned(next, actor.id, now).map((n, i) => stepRow(d.id, l.lastStepSeq + 1 + i, n))
+      const agencyPatch = next.step.kind === 'approve' ? {} : { currentAgencyId: next.step.agencyId, currentAssigneeId: next.step.agencyId === d.currentAgencyId ? d.currentAssigneeId : null }
+      return saveTransition(trx, d, agencyPatch, ev(withNote(`${text}; chuyển bước: ${next.step.name}`), { stepDueAt: new Date(next.step.dueAt), data: { planIndex: next.step.index } }), { update, insert })
+    }
     case 'submit_for_approval': {
-      const steps = handOver(l, now, ['handle'], { kind: 'approve', name: 'Lãnh đạo phê duyệt', agencyId: d.competentAgencyId, role: 'agency_leader', givenBy: actor.id, startedAt: now, dueAt: d.dueAt })
-      return saveTransition(trx, d, {}, ev(withNote(text), { stepDueAt: d.dueAt }), steps)
+      const plan = await planOf(trx, deps, d)
+      const cur = plan ? (currentPlanIndex(plan, l.openSteps) ?? -1) : -1
+      // The plan's next approval (later handling steps, if any, are skipped: the officer proposes the decision now).
+      const approval = plan?.steps.find((s) => s.index > cur && s.kind === 'approve' && !s.parallel) ?? plan?.steps.find((s) => s.kind === 'approve' && !s.parallel)
+      const next: NewStep = approval
+        ? { ...plannedStep(approval, actor.id, now), agencyId: d.competentAgencyId }
+        : { kind: 'approve', name: 'Lãnh đạo phê duyệt', agencyId: d.competentAgencyId, role: 'agency_leader', givenBy: actor.id, startedAt: now, dueAt: d.dueAt }
+      const steps = handOver(l, now, ['handle'], next)
+      return saveTransition(trx, d, d.currentAgencyId === d.competentAgencyId ? {} : { currentAgencyId: d.competentAgencyId }, ev(withNote(text), { stepDueAt: next.dueAt }), steps)
     }
     case 'request_supplement':
     case 'request_payment': {
@@ -540,26 +635,32 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
     case 'receive_supplement':
     case 'confirm_payment': {
       await trx.updateTable('dossierPauses').set({ toAt: now }).where('dossierId', '=', d.id).where('toAt', 'is', null).execute()
-      const due = await dueOf(trx, deps, { ...d, receivedAt: d.receivedAt ?? now, id: d.id })
+      const cal = await calendarFor(trx, deps, d.communeCode)
+      const pauses = await closedPauses(trx, d.id)
+      const receivedAt = d.receivedAt ?? now
+      const due = computeDue(cal, { receivedAt, amount: d.limitAmount, unit: d.limitUnit as Limit['unit'], pauses })
       const dueAt = new Date(due.dueAt)
+      // Every open step's due time follows the restarted (or resumed) clock, per the plan.
+      const replanned = replannedSteps(await planOf(trx, deps, d), l.openSteps, dueAt, cal, { receivedAt, pauses })
       // The appointment follows the legal due time unless an apology already moved it later.
       const appointmentAt = d.appointmentAt && d.rescheduleCount > 0 && d.appointmentAt > dueAt ? d.appointmentAt : dueAt
       return saveTransition(
         trx,
         d,
-        { pausedSince: null, pauseReason: null, dueAt, appointmentAt, dueExplanation: due.explanation, atRiskSince: null },
+        { pausedSince: null, pauseReason: null, dueAt, appointmentAt, dueExplanation: due.explanation, atRiskSince: null, ...(replanned.plan ? { workflowPlan: replanned.plan } : {}) },
         ev(withNote(`${text}; hạn giải quyết tính lại: ${dueAt.toISOString()}`), { stepDueAt: dueAt, data: { previousDueAt: d.dueAt?.toISOString() ?? null, dueAt: dueAt.toISOString(), restartedFrom: d.pauseMode === 'restart' && input.action === 'receive_supplement' ? now.toISOString() : null } }),
-        { update: l.openSteps.filter((s) => s.kind === 'handle' || s.kind === 'approve').map((s) => ({ ...s, dueAt })) },
+        { update: replanned.update },
       )
     }
     case 'approve':
     case 'reject': {
-      const steps = handOver(l, now, ['handle', 'approve'], { kind: 'return', name: 'Trả kết quả', agencyId: d.receivingAgencyId, role: 'counter_officer', givenBy: actor.id, startedAt: now, dueAt: d.appointmentAt })
+      // The decision ends handling: a consultation still open is closed with it (its lateness shows on form 06).
+      const steps = handOver(l, now, ['handle', 'approve', 'consult'], { kind: 'return', name: 'Trả kết quả', agencyId: d.receivingAgencyId, role: 'counter_officer', givenBy: actor.id, startedAt: now, dueAt: d.appointmentAt })
       const late = d.dueAt ? now > d.dueAt : false
       return saveTransition(trx, d, { decidedAt: now, decision: input.action === 'approve' ? 'approved' : 'rejected', lateSince: late ? (d.lateSince ?? d.dueAt) : d.lateSince }, ev(withNote(text), { data: { onTime: !late } }), steps)
     }
     case 'return_result':
-      return saveTransition(trx, d, { returnedAt: now }, ev(withNote(text), { data: { method: d.returnMethod } }), { update: closeSteps(l.openSteps, ['return'], now) })
+      return returnResult(trx, l, input, ev, withNote(text), now)
     case 'draft_apology':
       return draftApology(trx, deps, d, actor, reason!, input.proposedAppointment, now)
     case 'approve_apology':
@@ -572,6 +673,38 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
     case 'mark_late':
     case 'recompute_due':
       throw new ForbiddenError('Thao tác này do hệ thống thực hiện.', 'DOSSIER.SYSTEM_ACTION')
+  }
+}
+
+// ---- return (Decree 61 Art. 20) ------------------------------------------------------------------
+
+/**
+ * The result goes back the way the applicant chose: at the counter; by post, with the postal
+ * item's tracking number recorded; or online, where the result files attached to the dossier
+ * become available to the applicant (recorded on the event; the outbox event carries the method
+ * for the citizen's wallet and notices).
+ */
+async function returnResult(trx: Trx, l: LockedDossier, input: ActionInput, ev: (content: string, extra?: Partial<EventInput>) => EventInput, text: string, now: Date): Promise<DossierRow> {
+  const d = l.dossier
+  const close = { update: closeSteps(l.openSteps, ['return'], now) }
+  switch (d.returnMethod) {
+    case 'post': {
+      const tracking = input.trackingNumber?.trim().toUpperCase()
+      if (!tracking || !/^[A-Z0-9-]{6,40}$/.test(tracking)) {
+        throw new ValidationError('DOSSIER.TRACKING_NUMBER_REQUIRED', 'Trả kết quả qua bưu chính: cần nhập số hiệu bưu gửi (6–40 chữ, số).', { fields: { trackingNumber: ['Cần nhập số hiệu bưu gửi hợp lệ.'] } })
+      }
+      return saveTransition(trx, d, { returnedAt: now }, ev(`${text} qua bưu chính, số hiệu bưu gửi ${tracking}`, { data: { method: 'post', trackingNumber: tracking } }), close)
+    }
+    case 'online': {
+      const attached = await trx.selectFrom('dossierEvents').select('data').where('dossierId', '=', d.id).where('action', '=', 'attach_file').orderBy('seq').execute()
+      const results = attached.flatMap((e) => {
+        const data = e.data as { kind?: string; files?: { documentId: string }[] } | null
+        return data?.kind === 'result' ? (data.files ?? []).map((f) => f.documentId) : []
+      })
+      return saveTransition(trx, d, { returnedAt: now }, ev(`${text} trực tuyến`, { data: { method: 'online', availableOnlineAt: now.toISOString(), resultDocumentIds: results } }), close)
+    }
+    case 'counter':
+      return saveTransition(trx, d, { returnedAt: now }, ev(text, { data: { method: 'counter' } }), close)
   }
 }
 
@@ -672,14 +805,19 @@ export async function recomputeOpenDeadlines(deps: DossierDeps, reason: string):
   let changed = 0
   for (const { id } of open) {
     await inTransaction(deps.db, async (trx) => {
-      const d = await getDossier(trx, id)
-      const due = await dueOf(trx, deps, { ...d, receivedAt: d.receivedAt!, id: d.id })
+      const l = await lockDossier(trx, id)
+      const d = l.dossier
+      const cal = await calendarFor(trx, deps, d.communeCode)
+      const pauses = await closedPauses(trx, d.id)
+      const due = computeDue(cal, { receivedAt: d.receivedAt!, amount: d.limitAmount, unit: d.limitUnit as Limit['unit'], pauses })
       const dueAt = new Date(due.dueAt)
       if (d.dueAt && dueAt.getTime() === d.dueAt.getTime()) return
       changed++
       const appointmentAt = d.rescheduleCount > 0 && d.appointmentAt && d.appointmentAt > dueAt ? d.appointmentAt : dueAt
-      const patch: DossierPatch = { dueAt, appointmentAt, dueExplanation: due.explanation, atRiskSince: null }
-      await saveTransition(trx, d, patch, { action: 'recompute_due', from: d.status, to: d.status, actor: SYSTEM_ACTOR, content: `Tính lại hạn giải quyết do thay đổi lịch làm việc: ${dueAt.toISOString()}`, reason, at: deps.clock.now(), stepDueAt: dueAt, data: { previousDueAt: d.dueAt?.toISOString() ?? null, dueAt: dueAt.toISOString() } })
+      // The plan's steps move with the calendar too (open steps only: a completed step keeps its record).
+      const replanned = replannedSteps(storedPlan(d.workflowPlan), l.openSteps, dueAt, cal, { receivedAt: d.receivedAt!, pauses })
+      const patch: DossierPatch = { dueAt, appointmentAt, dueExplanation: due.explanation, atRiskSince: null, ...(replanned.plan ? { workflowPlan: replanned.plan } : {}) }
+      await saveTransition(trx, d, patch, { action: 'recompute_due', from: d.status, to: d.status, actor: SYSTEM_ACTOR, content: `Tính lại hạn giải quyết do thay đổi lịch làm việc: ${dueAt.toISOString()}`, reason, at: deps.clock.now(), stepDueAt: dueAt, data: { previousDueAt: d.dueAt?.toISOString() ?? null, dueAt: dueAt.toISOString() } }, { update: replanned.plan ? replanned.update : [] })
     })
   }
   return changed

@@ -57,6 +57,8 @@ export interface DossiersTable {
   returnedAt: Date | null
   currentAssigneeId: string | null
   currentAgencyId: string
+  /** WorkflowPlan (dossier.workflow.ts): the template's steps with their due times, copied at receipt; null before receipt and for dossiers received before templates existed. */
+  workflowPlan: unknown
   lastEventSeq: number
   lastEventHash: string
   createdBy: string | null
@@ -99,6 +101,8 @@ export interface DossierStepsTable {
   completedAt: Date | null
   outcome: string | null
   note: string | null
+  /** The planned step (index in the dossier's workflow plan) this step carries out; null for a step outside the plan. */
+  planIndex: number | null
 }
 
 export interface DossierCodeCountersTable {

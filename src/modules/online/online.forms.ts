@@ -107,10 +107,18 @@ export interface Requirement {
   optional: boolean
 }
 
-/** Whether the catalogue's wording makes a document conditional: "(nếu có)", "Trường hợp …", "Đối với …", "… trong trường hợp …". */
+/**
+ * Whether the catalogue's wording makes a document conditional: "(nếu có)", "(nếu …)",
+ * "Trường hợp …", "Đối với …", "… trong trường hợp …" (after any "(iv)", "a)", "-" numbering).
+ */
 export function isConditional(name: string): boolean {
-  const s = name.normalize('NFC').trim().toLowerCase()
-  return /nếu có/.test(s) || /^(trường hợp|đối với)/.test(s) || /trong trường hợp/.test(s)
+  const s = name.normalize('NFC').trim().toLowerCase().replace(/^(\(?[ivxlc\d]+\)|[a-zđ]\)|[-+•*])\s*/u, '')
+  return /nếu có|\(nếu /.test(s) || /^(trường hợp|đối với)/.test(s) || /trong trường hợp/.test(s)
+}
+
+/** The catalogue's "interactive electronic form" requirement is this e-form itself: nothing to upload. */
+export function isTheEForm(name: string): boolean {
+  return /điện tử tương tác/i.test(name.normalize('NFC'))
 }
 
 /** Catalogue "cases" that are only headings ("* Giấy tờ phải nộp:", "* Lưu ý:") are not cases to choose from. */

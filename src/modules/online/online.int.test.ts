@@ -21,7 +21,9 @@ let leader: StaffFixture
 let pdf: Buffer
 
 const BIRTH = '1.001193'
-const CERT = 3 // "Giấy chứng sinh" in the demo catalogue's birth registration (0–2 are conditional)
+// Required documents of the demo catalogue's birth registration (the others are conditional).
+const CERT = 3 // Giấy chứng sinh
+const ID_PAPER = 5 // Hộ chiếu/Thẻ căn cước … (a paper shown at the counter, uploaded online)
 const MAI = '096190004512' // a demo citizen whose wallet the demo seed fills
 
 beforeAll(async () => {
@@ -68,6 +70,7 @@ async function postMultipart(who: CitizenFixture, url: string, fields: Record<st
 }
 
 const certificate = (bytes = pdf): FilePart => ({ field: `doc.${CERT}`, name: 'Giấy chứng sinh.pdf', type: 'application/pdf', bytes })
+const idPaper = (): FilePart => ({ field: `doc.${ID_PAPER}`, name: 'CCCD.pdf', type: 'application/pdf', bytes: pdf })
 
 async function counts() {
   const n = async (table: 'dossiers' | 'documents' | 'onlineDrafts' | 'onlineSubmissions' | 'walletItems' | 'documentBlobs') => Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
@@ -75,7 +78,7 @@ async function counts() {
 }
 
 async function submitValid(who: CitizenFixture, over: Record<string, string> = {}): Promise<string> {
-  const res = await postForm(who, validForm(over), [certificate()])
+  const res = await postForm(who, validForm(over), [certificate(), idPaper()])
   expect(res.statusCode, res.body.slice(0, 3000)).toBe(303)
   const id = /\/cong-dan\/ho-so\/([0-9a-f-]{36})/.exec(res.headers.location as string)?.[1]
   expect(id).toBeDefined()
@@ -119,7 +122,7 @@ describe('the e-form', () => {
     const res = await postForm(
       a,
       validForm({ 'extra.childName': '', 'extra.childBirthDate': '2030-01-01', 'applicant.phone': '12345', 'extra.motherIdNumber': '123' }),
-      [], // no birth certificate
+      [idPaper()], // but no birth certificate
     )
     expect(res.statusCode).toBe(400)
     const body = res.body
@@ -138,12 +141,12 @@ describe('the e-form', () => {
 
   it('refuses an .exe renamed .pdf and a file over the size limit, with clear Vietnamese messages, writing nothing', async () => {
     const before = await counts()
-    const exe = await postForm(a, validForm(), [{ field: `doc.${CERT}`, name: 'giay-chung-sinh.pdf', type: 'application/pdf', bytes: makeExe() }])
+    const exe = await postForm(a, validForm(), [{ field: `doc.${CERT}`, name: 'giay-chung-sinh.pdf', type: 'application/pdf', bytes: makeExe() }, idPaper()])
     expect(exe.statusCode).toBe(400)
     expect(exe.body).toContain('Tệp “giay-chung-sinh.pdf” không phải PDF, JPEG hoặc PNG (kiểu tệp được xác định theo nội dung, không theo tên tệp).')
     expect(exe.body).toContain(`id="f-doc-${CERT}-error"`)
     const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(60 * 1024, 0x20)])
-    const large = await postForm(a, validForm(), [certificate(big)])
+    const large = await postForm(a, validForm(), [certificate(big), idPaper()])
     expect(large.statusCode).toBe(400)
     expect(large.body).toContain('vượt quá dung lượng cho phép (tối đa 0,05 MB mỗi tệp)')
     // The API answers the same with coded errors.
@@ -157,7 +160,7 @@ describe('the e-form', () => {
   })
 
   it('saves a draft with its file, lists it in "my dossiers", resumes it and submits it', async () => {
-    const saved = await postForm(a, validForm({ 'extra.childName': '' }), [certificate()], 'save')
+    const saved = await postForm(a, validForm({ 'extra.childName': '' }), [certificate(), idPaper()], 'save')
     expect(saved.statusCode, saved.body.slice(0, 2000)).toBe(303)
     const draftId = /nhap=([0-9a-f-]{36})/.exec(saved.headers.location as string)![1]!
     const list = await a.browser.get('/cong-dan/ho-so')
@@ -175,7 +178,10 @@ describe('the e-form', () => {
     expect(done.statusCode, done.body.slice(0, 2000)).toBe(303)
     const id = /ho-so\/([0-9a-f-]{36})/.exec(done.headers.location as string)![1]!
     const files = await t.db.selectFrom('dossierFiles').innerJoin('documents', 'documents.id', 'dossierFiles.documentId').select(['documents.originalName', 'documents.kind', 'documents.ownerSubject']).where('dossierId', '=', id).execute()
-    expect(files).toEqual([{ originalName: 'Giấy chứng sinh.pdf', kind: 'citizen_upload', ownerSubject: MAI }])
+    expect(files).toEqual([
+      { originalName: 'Giấy chứng sinh.pdf', kind: 'citizen_upload', ownerSubject: MAI },
+      { originalName: 'CCCD.pdf', kind: 'citizen_upload', ownerSubject: MAI },
+    ])
     // A used draft is gone from the list and cannot be submitted twice.
     expect((await a.browser.get('/cong-dan/ho-so')).body).not.toContain(`nhap=${draftId}`)
     expect((await postForm(a, { ...validForm(), draftId }, [])).statusCode).toBe(404)
@@ -207,20 +213,16 @@ describe('the e-form', () => {
     const result = wallet.find((w) => w.source === 'result')!
     const digitised = wallet.find((w) => w.source === 'digitised')!
     expect(result.legalCopy).toBe(true)
-    // The certificate from the wallet (a result: status 3), the proxy letter from a digitised paper (status 2).
+    // The certificate from the wallet (a result: status 3), the identity paper from a digitised paper (status 2).
     const id = await (async () => {
-      const res = await postForm(a, validForm({ [`wallet.${CERT}`]: result.id, 'wallet.1': digitised.id }), [])
+      const res = await postForm(a, validForm({ [`wallet.${CERT}`]: result.id, [`wallet.${ID_PAPER}`]: digitised.id }), [])
       expect(res.statusCode, res.body.slice(0, 3000)).toBe(303)
       return /ho-so\/([0-9a-f-]{36})/.exec(res.headers.location as string)![1]!
     })()
     const docs = await t.db.selectFrom('onlineDossierDocuments').selectAll().where('dossierId', '=', id).orderBy('position').execute()
-    expect(docs.map((d) => [d.position, d.digitisationStatus, d.reuseKind])).toEqual([
-      [0, 0, 0],
-      [1, 2, 1],
-      [2, 0, 0],
-      [3, 3, 2],
-    ])
-    expect(docs[3]!.walletItemId).toBe(result.id)
+    expect(docs.map((d) => [d.position, d.digitisationStatus, d.reuseKind])).toEqual(docs.map((d) => [d.position, ...(d.position === CERT ? [3, 2] : d.position === ID_PAPER ? [2, 1] : [0, 0])]))
+    expect(docs.length).toBeGreaterThan(ID_PAPER)
+    expect(docs[CERT]!.walletItemId).toBe(result.id)
     const after = await walletItems(a)
     expect(after.find((w) => w.id === result.id)!.reuses).toEqual([expect.objectContaining({ dossierId: id, trangThaiSoHoa: 3, duocTaiSuDung: 2 })])
     expect(after.find((w) => w.id === digitised.id)!.reuses).toEqual([expect.objectContaining({ dossierId: id, trangThaiSoHoa: 2, duocTaiSuDung: 1 })])

@@ -23,7 +23,7 @@ import {
 import { createDocuments, FilesRefusedError, findDocuments, prepareFiles, readDocument, storeBlobs, type DocumentRecord, type DocumentsDeps, type IncomingFile, type PreparedFile } from '../documents/index.js'
 import { getCitizen, type CitizenView } from '../identity/index.js'
 import { listCurrentCommunes } from '../org/index.js'
-import { checkForm, FormDefinition, isConditional, isHeading, type CleanForm, type FieldErrors, type ProvidedDocument, type Requirement } from './online.forms.js'
+import { checkForm, FormDefinition, isConditional, isHeading, isTheEForm, type CleanForm, type FieldErrors, type ProvidedDocument, type Requirement } from './online.forms.js'
 import type { WalletSource } from './online.tables.js'
 import './online.tables.js'
 
@@ -72,7 +72,13 @@ export async function loadFormContext(deps: Pick<OnlineDeps, 'db' | 'clock' | 'p
   // Headings ("* Giấy tờ phải nộp:") are not cases: the first group is what must be handed in.
   const cases = p.content.cases.map((c) => c.name).filter((n): n is string => !!n && !isHeading(n))
   const chosen = (caseName && cases.includes(caseName) ? p.content.cases.find((c) => c.name === caseName) : undefined) ?? (cases.length ? p.content.cases.find((c) => c.name === cases[0]) : p.content.cases[0])
-  const requirements = (chosen?.documents ?? []).filter((d) => d.originals + d.copies > 0).map((d) => ({ name: d.name, originals: d.originals, copies: d.copies, optional: isConditional(d.name) }))
+  // Without real cases, every group counts but notes ("* Lưu ý:"): papers to show at the counter
+  // ("* Giấy tờ phải xuất trình:") are uploaded online, as the national records say.
+  const groups = cases.length ? [chosen] : p.content.cases.filter((c) => !/lưu ý/i.test(c.name ?? ''))
+  const requirements = groups
+    .flatMap((g) => g?.documents ?? [])
+    .filter((d) => d.originals + d.copies > 0 && !isTheEForm(d.name))
+    .map((d) => ({ name: d.name, originals: d.originals, copies: d.copies, optional: isConditional(d.name) }))
   const competent = p.agencies.find((a) => a.role === 'competent') ?? p.agencies[0]
   const channel = p.content.channels.find((c) => c.channel === 'online') ?? p.content.channels[0]
   const time = p.content.local?.time ?? channel?.time

@@ -76,9 +76,9 @@ export const DEMO_FORM_DEFINITIONS: Record<string, FormDefinition> = {
       { name: 'partnerAddress', label: 'Nơi cư trú của bên kia', type: 'text', required: true, maxLength: 300, options: [], section: 'Người kết hôn cùng', past: false },
     ],
   },
-  // Đăng ký thành lập hộ kinh doanh.
+  // Đăng ký thành lập hộ kinh doanh (3 working days: Decree 01/2021/NĐ-CP, Art. 87).
   '1.001612': {
-    defaultLimit: null,
+    defaultLimit: { amount: 3, unit: 'working_days' },
     fields: [
       { name: 'businessName', label: 'Tên hộ kinh doanh', type: 'text', required: true, maxLength: 200, options: [], section: 'Hộ kinh doanh', past: false },
       { name: 'businessAddress', label: 'Địa chỉ trụ sở', type: 'text', required: true, maxLength: 300, options: [], section: 'Hộ kinh doanh', past: false },

@@ -92,7 +92,7 @@ describe('online submission, my dossiers, wallet and payment in a real browser',
     await page.locator(`#${certificate}`).setInputFiles({ name: 'Giấy chứng sinh.pdf', mimeType: 'application/pdf', buffer: await makePdf('Giay chung sinh') })
     const idPaper = page.locator('fieldset.doc', { hasText: 'Hộ chiếu/Thẻ căn cước công dân' }).locator('select')
     const cccd = await idPaper.locator('option', { hasText: 'Căn cước công dân (bản số hóa)' }).getAttribute('value')
-    await idPaper.selectOption(cccd!)
+    await idPaper.selectOption(cccd ?? '')
     await page.getByRole('button', { name: 'Nộp hồ sơ' }).click()
     await page.waitForURL(/\/cong-dan\/ho-so\/[0-9a-f-]{36}\?da-nop=1$/)
     const dossierId = /ho-so\/([0-9a-f-]{36})/.exec(page.url())![1]!

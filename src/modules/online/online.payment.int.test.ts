@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { citizenFixture, type CitizenFixture } from '../../../test/support/citizen.js'
-import { makePdf } from '../../../test/support/files.js'
+import { makePdf, multipartBody } from '../../../test/support/files.js'
 import { Browser, createTestApp, ManualClock, type TestApp } from '../../../test/support/test-app.js'
 import { startPaymentSimulator, type PaymentSimulator } from '../../sim/payment/index.js'
 
@@ -30,8 +30,7 @@ afterAll(async () => {
 })
 
 async function submitShop(who: CitizenFixture): Promise<string> {
-  const form = (await who.browser.api('GET', `/api/v1/citizen/forms/${SHOP}`)).json() as { requirements: { position: number; optional: boolean }[] }
-  const { multipartBody } = await import('../../../test/support/files.js')
+  const form: { requirements: { position: number; optional: boolean }[] } = (await who.browser.api('GET', `/api/v1/citizen/forms/${SHOP}`)).json()
   const pdf = await makePdf('Giay de nghi')
   const values = {
     procedureCode: SHOP,

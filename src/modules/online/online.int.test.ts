@@ -236,6 +236,38 @@ describe('the e-form', () => {
   })
 })
 
+describe('the JSON API', () => {
+  it('saves a draft, submits it with a wallet document, and reads the dossier back with its statuses', async () => {
+    const wallet = await walletItems(a)
+    const digitised = wallet.find((w) => w.source === 'digitised')!
+    const form = (await a.browser.api('GET', `/api/v1/citizen/forms/${BIRTH}`)).json()
+    expect(form.prefill['applicant.idNumber']).toBe(MAI)
+    expect(form.requirements[CERT].optional).toBe(false)
+    expect(form.fields.map((f: { name: string }) => f.name)).toContain('extra.childBirthPlace')
+    const values = validForm()
+    const draft = await a.browser.api('POST', '/api/v1/citizen/drafts', { procedureCode: BIRTH, values, wallet: { [String(ID_PAPER)]: digitised.id } })
+    expect(draft.statusCode, draft.body).toBe(200)
+    expect(draft.json().attachments).toEqual([expect.objectContaining({ position: ID_PAPER, walletItemId: digitised.id })])
+    expect((await a.browser.api('GET', `/api/v1/citizen/drafts/${draft.json().id}`)).json().values['extra.childName']).toBe('Đỗ Minh An')
+    // Missing the certificate: a coded error naming the field, nothing written.
+    const bad = await a.browser.api('POST', '/api/v1/citizen/dossiers', { procedureCode: BIRTH, draftId: draft.json().id, values })
+    expect(bad.statusCode).toBe(400)
+    expect(Object.keys(bad.json().error.details.fields)).toEqual([`doc.${CERT}`])
+    const result = wallet.find((w) => w.source === 'result')!
+    const ok = await a.browser.api('POST', '/api/v1/citizen/dossiers', { procedureCode: BIRTH, draftId: draft.json().id, values, wallet: { [String(CERT)]: result.id } })
+    expect(ok.statusCode, ok.body).toBe(201)
+    expect(ok.json()).toMatchObject({ status: 'submitted', code: null, procedureCode: BIRTH })
+    const detail = (await a.browser.api('GET', `/api/v1/citizen/dossiers/${ok.json().id}`)).json()
+    expect(detail.documents.find((d: { position: number }) => d.position === CERT)).toMatchObject({ trangThaiSoHoa: 3, duocTaiSuDung: 2 })
+    expect(detail.documents.find((d: { position: number }) => d.position === ID_PAPER)).toMatchObject({ trangThaiSoHoa: 2, duocTaiSuDung: 1 })
+    expect(detail.files).toHaveLength(2)
+    const dl = await a.browser.get(detail.files[0].downloadUrl)
+    expect(dl.statusCode).toBe(200)
+    expect(dl.headers['x-content-sha256']).toBe(detail.files[0].sha256)
+    expect((await a.browser.api('GET', '/api/v1/citizen/dossiers')).json().items.map((i: { id: string }) => i.id)).toContain(ok.json().id)
+  })
+})
+
 describe('my dossiers: supplement, result, withdrawal through the lifecycle', () => {
   it('hands in a requested supplement (the clock restarts, A5) and receives the result into the wallet', async () => {
     const id = await submitValid(a)

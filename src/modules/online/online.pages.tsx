@@ -355,6 +355,8 @@ export interface MyDossierProps {
   view: { timeline: { at: string; content: string; officer: string; title: string; agency: string | null }[]; apologies: { reason: string; newAppointment: string }[]; late: boolean }
   supplement: { at: Date; reason: string | null; missing: string[] } | undefined
   files: DossierFileView[]
+  /** The office's result documents (once approved). */
+  results: DossierFileView[]
   documents: { requirement: string; digitisationStatus: number }[]
   fees: FeeView[]
   onlinePayment: boolean
@@ -384,8 +386,8 @@ export function MyDossierPage(p: MyDossierProps) {
   const t = (vi: string, en: string) => tr(p.lang, vi, en)
   const d = p.dossier
   const base = `/cong-dan/ho-so/${d.id}`
-  const results = p.files.filter((f) => f.kind === 'result')
-  const others = p.files.filter((f) => f.kind !== 'result')
+  const results = p.results
+  const others = p.files
   const open = !['refused', 'withdrawn', 'stopped', 'returned'].includes(d.status)
   return (
     <>

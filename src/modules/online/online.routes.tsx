@@ -214,6 +214,7 @@ export function onlineModule(payments: PaymentSettings): VidanModule {
             view={x.view}
             supplement={x.supplement}
             files={x.files}
+            results={x.results}
             documents={x.documents}
             fees={await feesOf(x.dossier)}
             onlinePayment={!!pay.gateway}
@@ -422,7 +423,7 @@ export function onlineModule(payments: PaymentSettings): VidanModule {
             ...summary(x.dossier, x.submission),
             timeline: x.view.timeline.map((e) => ({ at: e.at, content: e.content, officer: e.officer, title: e.title, agency: e.agency })),
             supplementRequest: x.supplement ? { at: x.supplement.at.toISOString(), reason: x.supplement.reason, missing: x.supplement.missing } : null,
-            files: x.files.map((f) => ({ id: f.id, name: f.name, kind: f.kind, mediaType: f.mediaType, sizeBytes: f.sizeBytes, sha256: f.sha256, legalCopy: f.legalCopy, downloadUrl: `/api/v1/citizen/dossiers/${x.dossier.id}/files/${f.id}` })),
+            files: [...x.files, ...x.results].map((f) => ({ id: f.id, name: f.name, kind: f.kind, mediaType: f.mediaType, sizeBytes: f.sizeBytes, sha256: f.sha256, legalCopy: f.legalCopy, downloadUrl: `/api/v1/citizen/dossiers/${x.dossier.id}/files/${f.id}` })),
             documents: x.documents.map((d) => ({ position: d.position, requirement: d.requirement, trangThaiSoHoa: d.digitisationStatus, duocTaiSuDung: d.reuseKind })),
             fees: fees.map((f) => ({ id: f.id, description: f.description, amountVnd: f.amountVnd, status: f.status, receiptUrl: f.receiptHref ?? null })),
           }

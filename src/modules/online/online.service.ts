@@ -18,6 +18,7 @@ import {
   submitOnline,
   type ApplicantPrincipal,
   type DossierDeps,
+  type DossierFileView,
   type DossierRow,
 } from '../dossiers/index.js'
 import { createDocuments, FilesRefusedError, findDocuments, prepareFiles, readDocument, storeBlobs, type DocumentRecord, type DocumentsDeps, type IncomingFile, type PreparedFile } from '../documents/index.js'
@@ -398,6 +399,7 @@ export class MyDossierNotFoundError extends NotFoundError {
 export interface Submission {
   dossierId: string
   applicantCitizenId: string
+  actorId: string
   actorKind: 'citizen' | 'team_member'
   actorName: string
   extra: Record<string, string>
@@ -426,8 +428,12 @@ export async function getMyDossier(db: Db | Trx, citizenId: string, ref: string)
   return { dossier: await getDossier(db, s.dossierId), submission: { ...s, extra: (s.extra ?? {}) as Record<string, string> } }
 }
 
-/** Which files the applicant sees: everything but result drafts before the decision. */
-const visibleToApplicant = (d: DossierRow, kind: string) => kind !== 'result' || (['decided', 'returned'].includes(d.status) && d.decision === 'approved')
+/** A result of this dossier: a result file the office attached (a result reused from the wallet was attached by the applicant). */
+const isOfficeResult = (s: Pick<Submission, 'applicantCitizenId'> & { actorId: string }, f: DossierFileView) => f.kind === 'result' && f.attachedBy.id !== s.actorId && f.attachedBy.id !== s.applicantCitizenId
+
+/** Which files the applicant sees: everything but the office's result drafts before the decision. */
+const visibleToApplicant = (d: DossierRow, s: Pick<Submission, 'applicantCitizenId'> & { actorId: string }, f: DossierFileView) =>
+  !isOfficeResult(s, f) || (['decided', 'returned'].includes(d.status) && d.decision === 'approved')
 
 /** The dossier page's data: public view, the last supplement request, files, document statuses. */
 export async function myDossierDetail(db: Db, citizenId: string, ref: string) {
@@ -438,14 +444,23 @@ export async function myDossierDetail(db: Db, citizenId: string, ref: string) {
     listDossierFiles(db, dossier.id),
     db.selectFrom('onlineDossierDocuments').selectAll().where('dossierId', '=', dossier.id).orderBy('position').execute(),
   ])
-  return { dossier, submission, view, supplement: ['awaiting_supplement', 'awaiting_supplement_intake'].includes(dossier.status) ? supplement : undefined, files: files.filter((f) => visibleToApplicant(dossier, f.kind)), documents }
+  const visible = files.filter((f) => visibleToApplicant(dossier, submission, f))
+  return {
+    dossier,
+    submission,
+    view,
+    supplement: ['awaiting_supplement', 'awaiting_supplement_intake'].includes(dossier.status) ? supplement : undefined,
+    files: visible.filter((f) => !isOfficeResult(submission, f)),
+    results: visible.filter((f) => isOfficeResult(submission, f)),
+    documents,
+  }
 }
 
 /** One file of the citizen's own dossier, with its bytes; 404 for anything else. */
 export async function openMyDossierFile(deps: OnlineDeps, citizenId: string, ref: string, documentId: string) {
-  const { dossier } = await getMyDossier(deps.db, citizenId, ref)
+  const { dossier, submission } = await getMyDossier(deps.db, citizenId, ref)
   const [file] = UUID.test(documentId) ? await listDossierFiles(deps.db, dossier.id, documentId) : []
-  if (!file || !visibleToApplicant(dossier, file.kind)) throw new NotFoundError('ONLINE.FILE_NOT_FOUND', 'Không tìm thấy tệp.', { documentId })
+  if (!file || !visibleToApplicant(dossier, submission, file)) throw new NotFoundError('ONLINE.FILE_NOT_FOUND', 'Không tìm thấy tệp.', { documentId })
   const { body } = await readDocument(deps.db, deps.documents, file.id)
   return { file, body }
 }

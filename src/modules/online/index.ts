@@ -6,8 +6,10 @@ export { onlineModule } from './online.routes.js'
 
 /**
  * Submission for someone: the applicant (whose dossier it is) and the actor (the citizen, or a
- * community digital team member with the citizen's recorded consent — the consent flow records
- * `consentRef`). Every problem of the form is reported at once; nothing is written on error.
+ * community digital team member with the citizen's recorded consent). The caller checks that
+ * consent (issue 6 §5's flow) and passes its reference as `consentRef`, which is recorded with
+ * the dossier; the citizen sees "nộp thay bởi …". Every problem of the form is reported at once;
+ * nothing is written on error.
  */
 export { submitForm, type OnlineActor, type OnlineDeps, type FormPost } from './online.service.js'
 

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { citizenFixture, type CitizenFixture } from '../../../test/support/citizen.js'
 import { makeExe, makePdf, multipartBody, type FilePart } from '../../../test/support/files.js'
 import { Browser, createTestApp, ManualClock, staffFixture, type StaffFixture, type TestApp } from '../../../test/support/test-app.js'
+import { createDocumentsDeps } from '../documents/index.js'
 import { verifyAllChains } from '../dossiers/index.js'
+import { submitForm } from './online.service.js'
 import { seedDemoWallets } from './online.seed.js'
 import { collectReturnedResults } from './wallet.js'
 
@@ -347,6 +349,29 @@ describe('my dossiers: supplement, result, withdrawal through the lifecycle', ()
     // Stale version or a second withdrawal: 409, nothing more written.
     const again = await a.browser.api('POST', `/api/v1/citizen/dossiers/${id}/withdraw`, { expectedVersion: Number(version), reason: 'lại' })
     expect(again.statusCode).toBe(409)
+  })
+})
+
+describe('applicant and actor', () => {
+  it('records a submission made for the citizen by someone else, and shows "nộp thay bởi" in their dossiers', async () => {
+    const deps = { db: t.db, clock, provinceCode: '96', documents: createDocumentsDeps({ maxFileBytes: 50 * 1024, maxFilesPerDossier: 8, maxRequestBytes: 1024 * 1024 }, clock) }
+    const incoming = (p: FilePart) => ({ field: p.field!, name: p.name, bytes: p.bytes, size: p.bytes.length, tooLarge: false, overRequestLimit: false })
+    const d = await submitForm(deps, a.id, { kind: 'team_member', accountId: 'team-member-1', name: 'Tổ công nghệ số cộng đồng Khóm 3', consentRef: 'consent-test-1' }, {
+      procedureCode: BIRTH,
+      values: validForm(),
+      files: [incoming(certificate()), incoming(idPaper())],
+    })
+    const sub = await t.db.selectFrom('onlineSubmissions').selectAll().where('dossierId', '=', d.id).executeTakeFirstOrThrow()
+    expect(sub).toMatchObject({ applicantCitizenId: a.id, actorKind: 'team_member', actorId: 'team-member-1', consentRef: 'consent-test-1' })
+    const first = await t.db.selectFrom('dossierEvents').select(['actorId', 'actorName']).where('dossierId', '=', d.id).orderBy('seq').executeTakeFirstOrThrow()
+    expect(first).toEqual({ actorId: 'team-member-1', actorName: 'Tổ công nghệ số cộng đồng Khóm 3' })
+    const list = await a.browser.get('/cong-dan/ho-so')
+    expect(list.body).toContain('nộp thay bởi Tổ công nghệ số cộng đồng Khóm 3')
+    expect((await a.browser.get(`/cong-dan/ho-so/${d.id}`)).body).toContain('nộp thay bởi Tổ công nghệ số cộng đồng Khóm 3')
+    // The database refuses a citizen actor other than the applicant.
+    await expect(
+      t.db.insertInto('onlineSubmissions').values({ dossierId: crypto.randomUUID(), applicantCitizenId: a.id, actorKind: 'citizen', actorId: b.id, actorName: 'B', consentRef: null, draftId: null, submittedAt: clock.now() }).execute(),
+    ).rejects.toThrow()
   })
 })
 

@@ -185,7 +185,7 @@ export function onlineModule(payments: PaymentSettings): VidanModule {
 
       // ---- my dossiers -----------------------------------------------------------------------------
       app.get('/cong-dan/ho-so', { schema: { hide: true }, preHandler: citizen }, async (req, reply) => {
-        const [drafts, dossiers] = await Promise.all([listMyDrafts(m.db, me(req).citizenId), listMyDossiers(m.db, me(req).citizenId)])
+        const [drafts, dossiers] = await Promise.all([listMyDrafts(m.db, m.clock, me(req).citizenId), listMyDossiers(m.db, me(req).citizenId)])
         return reply.page({ title: tr(req.lang, 'Hồ sơ của tôi', 'My dossiers') }, <MyDossiersPage lang={req.lang} drafts={drafts} dossiers={dossiers} />)
       })
 
@@ -348,7 +348,7 @@ export function onlineModule(payments: PaymentSettings): VidanModule {
       )
 
       app.get('/api/v1/citizen/drafts', { schema: { tags, summary: "The signed-in citizen's unfinished drafts, newest first", response: { 200: z.object({ items: z.array(DraftDto) }) } }, preHandler: citizen }, async (req) => ({
-        items: (await listMyDrafts(m.db, me(req).citizenId)).map(draftDto),
+        items: (await listMyDrafts(m.db, m.clock, me(req).citizenId)).map(draftDto),
       }))
 
       app.get('/api/v1/citizen/drafts/:id', { schema: { tags, summary: 'One of my drafts (404 for anyone else’s)', params: IdParam, response: { 200: DraftDto, 404: ErrorDto } }, preHandler: citizen }, async (req) =>

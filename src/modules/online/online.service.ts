@@ -147,12 +147,12 @@ export async function getMyDraft(db: Db | Trx, citizenId: string, draftId: strin
   return toDraft(row)
 }
 
-export async function listMyDrafts(db: Db, citizenId: string): Promise<(DraftRow & { procedureName: string })[]> {
+export async function listMyDrafts(db: Db, clock: Clock, citizenId: string): Promise<(DraftRow & { procedureName: string })[]> {
   const rows = await db.selectFrom('onlineDrafts').selectAll().where('citizenId', '=', citizenId).where('dossierId', 'is', null).orderBy('updatedAt', 'desc').orderBy('id').limit(100).execute()
   const names = new Map<string, string>()
   for (const r of rows) {
     if (names.has(r.procedureCode)) continue
-    const p = await getProcedure({ db, clock: { now: () => new Date() } }, r.procedureCode).catch(() => undefined)
+    const p = await getProcedure({ db, clock }, r.procedureCode).catch(() => undefined)
     names.set(r.procedureCode, p?.name ?? r.procedureCode)
   }
   return rows.map((r) => ({ ...toDraft(r), procedureName: names.get(r.procedureCode) ?? r.procedureCode }))

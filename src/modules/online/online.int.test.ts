@@ -232,7 +232,7 @@ describe('the e-form', () => {
     const linked = await t.db.selectFrom('dossierFiles').select('documentId').where('dossierId', '=', id).execute()
     expect(linked.length).toBe(2)
     const ev = await t.db.selectFrom('outboxEvents').select('payload').where('topic', '=', 'online.submitted').where('aggregateId', '=', id).executeTakeFirstOrThrow()
-    expect(ev.payload).toMatchObject({ hoSoCoThanhPhanSoHoa: 1, documents: expect.arrayContaining([{ position: 3, trangThaiSoHoa: 3, duocTaiSuDung: 2 }]) })
+    expect(ev.payload).toMatchObject({ verifiedLevel2: true, hoSoCoThanhPhanSoHoa: 1, documents: expect.arrayContaining([{ position: 3, trangThaiSoHoa: 3, duocTaiSuDung: 2 }]) })
     // Uploads of earlier dossiers joined the wallet for next time.
     expect(after.some((w) => w.source === 'upload' && w.title.startsWith('Giấy chứng sinh'))).toBe(true)
   })

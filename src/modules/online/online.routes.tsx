@@ -172,7 +172,7 @@ export function onlineModule(payments: PaymentSettings): VidanModule {
               const d = await saveDraft(deps, me(req), post)
               return reply.redirect(`/nop-ho-so/${encodeURIComponent(req.params.code)}?nhap=${d.id}&da-luu=1`, 303)
             }
-            const d = await submitForm(deps, me(req).citizenId, { kind: 'citizen', citizenId: me(req).citizenId, name: me(req).fullName }, post)
+            const d = await submitForm(deps, me(req).citizenId, { kind: 'citizen', citizenId: me(req).citizenId, name: me(req).fullName, assuranceLevel: me(req).assuranceLevel }, post)
             return reply.redirect(`/cong-dan/ho-so/${d.id}?da-nop=1`, 303)
           } catch (e) {
             if (!(e instanceof DomainError) || e.kind !== 'invalid') throw e
@@ -387,7 +387,7 @@ export function onlineModule(payments: PaymentSettings): VidanModule {
           preHandler: citizen,
         },
         async (req, reply) => {
-          const d = await submitForm(deps, me(req).citizenId, { kind: 'citizen', citizenId: me(req).citizenId, name: me(req).fullName }, await readApiPost(req))
+          const d = await submitForm(deps, me(req).citizenId, { kind: 'citizen', citizenId: me(req).citizenId, name: me(req).fullName, assuranceLevel: me(req).assuranceLevel }, await readApiPost(req))
           return reply.status(201).send(summary(d, { actorKind: 'citizen', actorName: me(req).fullName }))
         },
       )

@@ -159,7 +159,7 @@ export async function listMyDrafts(db: Db, clock: Clock, citizenId: string): Pro
 }
 
 /** Who acts: the citizen themself, or (issue 6 §5, another helper's consent flow) a team member with the citizen's consent. */
-export type OnlineActor = { kind: 'citizen'; citizenId: string; name: string } | { kind: 'team_member'; accountId: string; name: string; consentRef: string }
+export type OnlineActor = { kind: 'citizen'; citizenId: string; name: string; /** The login's VNeID level (B §10: TaiKhoanDuocXacThucVoiVNeID). */ assuranceLevel?: 1 | 2 } | { kind: 'team_member'; accountId: string; name: string; consentRef: string }
 
 const actorId = (a: OnlineActor) => (a.kind === 'citizen' ? a.citizenId : a.accountId)
 
@@ -378,7 +378,8 @@ export async function submitForm(deps: OnlineDeps, applicantCitizenId: string, a
         dossierId: d.id,
         procedureCode: d.procedureCode,
         actorKind: actor.kind,
-        verifiedLevel2: false,
+        // B §10: TaiKhoanDuocXacThucVoiVNeID, for the national portal sync.
+        verifiedLevel2: actor.kind === 'citizen' && actor.assuranceLevel === 2,
         // B §7.3 per document, and HoSoCoThanhPhanSoHoa at dossier level.
         documents: statuses.map((s) => ({ position: s.position, trangThaiSoHoa: s.digitisationStatus, duocTaiSuDung: s.reuseKind })),
         hoSoCoThanhPhanSoHoa: statuses.some((s) => s.digitisationStatus > 0) ? 1 : 0,

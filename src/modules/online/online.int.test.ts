@@ -189,6 +189,17 @@ describe('the e-form', () => {
     expect((await postForm(a, { ...validForm(), draftId }, [])).statusCode).toBe(404)
   })
 
+  it('submits a draft once when it is submitted twice at the same time', async () => {
+    const saved = await postForm(a, validForm(), [certificate(), idPaper()], 'save')
+    const draftId = /nhap=([0-9a-f-]{36})/.exec(saved.headers.location as string)![1]!
+    const before = await counts()
+    const [r1, r2] = await Promise.all([postForm(a, { ...validForm(), draftId }, []), postForm(a, { ...validForm(), draftId }, [])])
+    expect([r1.statusCode, r2.statusCode].sort()).toEqual([303, 404])
+    const after = await counts()
+    expect(after.dossiers).toBe(before.dossiers + 1)
+    expect(after.submissions).toBe(before.submissions + 1)
+  })
+
   it('creates the dossier through the lifecycle, visible in the back office inbox, the applicant as actor', async () => {
     const id = await submitValid(a)
     const page = await a.browser.get(`/cong-dan/ho-so/${id}?da-nop=1`)

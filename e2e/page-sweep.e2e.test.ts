@@ -87,6 +87,30 @@ describe('page sweep', () => {
     await ctx.close()
   })
 
+  // Community digital teams (issue 6 §5): the administrator's list and a team's members.
+  it('community digital team administration passes axe and fits 360 px', async () => {
+    const { ctx, page } = await staffPage('quantri')
+    await check(page, '/admin/to-cong-nghe-so')
+    const team = await page.locator('table a').first().getAttribute('href')
+    expect(team).toMatch(/^\/admin\/to-cong-nghe-so\//)
+    await check(page, team!)
+    await ctx.close()
+  })
+
+  // A citizen's pages (issue 6 §5–6), as the demo team member Trần Văn Hùng.
+  it('citizen consent, assisted-submission and my-data pages pass axe and fit 360 px', async () => {
+    const ctx = await phoneContext(browser)
+    const page = await ctx.newPage()
+    await page.goto(`${server.url}/dang-nhap/cong-dan`)
+    await page.getByLabel('Số định danh cá nhân').fill('096085001237')
+    await page.getByLabel('Mật khẩu').fill('VNeID-demo-2026')
+    await page.getByRole('button', { name: 'Đăng nhập' }).click()
+    await page.getByRole('button', { name: 'Đồng ý' }).click()
+    await page.waitForURL(/\/cong-dan\/tai-khoan$/)
+    for (const p of ['/cong-dan/tai-khoan', '/cong-dan/uy-quyen', '/cong-dan/du-lieu-cua-toi', '/ho-tro/nop-thay']) await check(page, p)
+    await ctx.close()
+  })
+
   // Catalogue administration (issue 4 §5): list, change log, edit form, history; many pages, a longer budget.
   it('catalogue administration pages pass axe and fit 360 px', async () => {
     const { ctx, page } = await staffPage('quantri')

@@ -9,7 +9,10 @@ import { runCatalogCommand } from './modules/catalog/index.js'
 import { verifyAllChains } from './modules/dossiers/index.js'
 import { runPaymentsCommand } from './modules/payments/index.js'
 import { runPaymentSimulatorCommand } from './sim/payment/index.js'
-import { paymentSettings } from './app/runtime.js'
+import { runSmsSimulatorCommand } from './sim/sms/index.js'
+import { createDispatcher, paymentSettings } from './app/runtime.js'
+import { runSyncCommand } from './modules/sync/index.js'
+import { runPortalSimulatorCommand } from './sim/national-portal/index.js'
 
 const USAGE = `vidan <command>
 
@@ -23,6 +26,13 @@ Commands:
                    compare the day's online payments with the payment platform's statement
   sim payment [--port N]
                    run the national payment platform simulator on its own port
+  sim sms [--port N]
+                   run the SMS brandname gateway simulator on its own port (inboxes at /sim)
+  sim national-portal [--port N]
+                   run the National Public Service Portal simulator on its own port
+  sync reconcile | intake
+                   compare dossiers with the national portal's view; take in its submissions
+  outbox work      run only the outbox dispatcher (a worker beside \`serve\`; PostgreSQL)
 `
 
 async function main(argv: string[]): Promise<number> {
@@ -112,9 +122,51 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'sim': {
-      const sim = await runPaymentSimulatorCommand(rest, { settings: paymentSettings(config), publicUrl: config.publicUrl, out: (line) => console.log(line) })
+      const sim =
+        rest[0] === 'sms'
+          ? await runSmsSimulatorCommand(rest.slice(1), { settings: config.sms, out: (line) => console.log(line) })
+          : rest[0] === 'national-portal'
+          ? await runPortalSimulatorCommand(rest.slice(1), { settings: config.nationalPortal, out: (line) => console.log(line) })
+          : await runPaymentSimulatorCommand(rest, { settings: paymentSettings(config), publicUrl: config.publicUrl, out: (line) => console.log(line) })
       if (typeof sim === 'number') return sim
       const shutdown = () => void sim.close().then(() => process.exit(0))
+      process.once('SIGINT', shutdown)
+      process.once('SIGTERM', shutdown)
+      return -1 // keep running
+    }
+    case 'sync': {
+      const h = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir })
+      try {
+        await migrateToLatest(h.db)
+        return await runSyncCommand(rest, { db: h.db, clock: systemClock, provinceCode: config.VIDAN_PROVINCE_CODE, settings: config.nationalPortal, out: (line) => console.log(line) })
+      } finally {
+        await h.close()
+      }
+    }
+    case 'outbox': {
+      if (rest[0] !== 'work') {
+        console.log(USAGE)
+        return 2
+      }
+      const h = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir })
+      await migrateToLatest(h.db)
+      const dispatcher = createDispatcher({ config, db: h.db, clock: systemClock })
+      let running = true
+      const loop = (async () => {
+        console.log(`outbox worker ${dispatcher.workerId} started`)
+        while (running) {
+          const r = await dispatcher.runOnce().catch((e: unknown) => {
+            console.error(`outbox worker: ${e instanceof Error ? e.message : String(e)}`)
+            return undefined
+          })
+          if (r && (r.delivered || r.failed || r.dead)) console.log(`outbox worker: delivered ${r.delivered}, failed ${r.failed}, dead ${r.dead}`)
+          if (!r || (r.claimed === 0 && r.fannedOut === 0)) await new Promise((res) => setTimeout(res, 200))
+        }
+      })()
+      const shutdown = () => {
+        running = false
+        void loop.then(() => h.close()).then(() => process.exit(0))
+      }
       process.once('SIGINT', shutdown)
       process.once('SIGTERM', shutdown)
       return -1 // keep running

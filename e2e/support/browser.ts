@@ -35,3 +35,43 @@ export async function seriousAxeViolations(page: Page): Promise<AxeProblem[]> {
 export async function overflowsHorizontally(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)
 }
+
+/** What a page load transferred, by kind, as the browser received it (bodies still compressed). */
+export interface Transfer {
+  /** Encoded body bytes of HTML, CSS and JavaScript: what the page budget counts. */
+  counted: number
+  /** Encoded body bytes of images and fonts, reported apart (the budget excludes images). */
+  excluded: number
+  /** Content-Encoding seen per counted response ("identity" when none). */
+  encodings: string[]
+}
+
+const COUNTED_TYPES = new Set(['document', 'stylesheet', 'script', 'fetch', 'xhr'])
+
+/**
+ * Loads `url` in `page` and measures what came over the wire: Chromium's own accounting of each
+ * response's encoded body size (`request.sizes()`), so compression is measured, not assumed.
+ */
+export async function measureTransfer(page: Page, url: string): Promise<{ status: number | undefined; transfer: Transfer }> {
+  const t: Transfer = { counted: 0, excluded: 0, encodings: [] }
+  const pending: Promise<void>[] = []
+  page.on('requestfinished', (req) => {
+    pending.push(
+      (async () => {
+        const res = await req.response()
+        if (!res) return
+        const sizes = await req.sizes()
+        if (COUNTED_TYPES.has(req.resourceType())) {
+          t.counted += sizes.responseBodySize
+          t.encodings.push((await res.headerValue('content-encoding')) ?? 'identity')
+        } else {
+          t.excluded += sizes.responseBodySize
+        }
+      })(),
+    )
+  })
+  const res = await page.goto(url, { waitUntil: 'load' })
+  await page.waitForLoadState('networkidle')
+  await Promise.all(pending)
+  return { status: res?.status(), transfer: t }
+}

@@ -21,6 +21,24 @@ describe('configuration', () => {
     }
   })
 
+  it('points SMS at the simulator in demo mode; production sends none unless configured, and then needs key and brandname', () => {
+    expect(loadConfig({}).sms).toEqual({ gatewayUrl: 'http://127.0.0.1:4300', apiKey: 'vidan-demo-sms-key', brandname: 'VIDAN', timeoutMs: 10_000 })
+    const prod = { VIDAN_MODE: 'production', VIDAN_COOKIE_SECRET: 'x'.repeat(40) }
+    expect(loadConfig(prod).sms.gatewayUrl).toBeUndefined()
+    expect(() => loadConfig({ ...prod, VIDAN_SMS_GATEWAY_URL: 'https://sms.example.vn' })).toThrow(/VIDAN_SMS_API_KEY/)
+    expect(() => loadConfig({ VIDAN_SMS_BRANDNAME: 'MUCH-TOO-LONG-NAME' })).toThrow(/VIDAN_SMS_BRANDNAME/)
+  })
+
+  it('syncs with the portal simulator in demo mode; in production only when configured, with key and secret (B §12.2)', () => {
+    expect(loadConfig({}).nationalPortal).toMatchObject({ url: 'http://127.0.0.1:4200', timeoutMs: 10_000 })
+    const prod = { VIDAN_MODE: 'production', VIDAN_COOKIE_SECRET: 'x'.repeat(40) }
+    expect(loadConfig(prod).nationalPortal).toBeUndefined()
+    expect(() => loadConfig({ ...prod, VIDAN_NATIONAL_PORTAL_URL: 'https://dvcqg.example/api' })).toThrow(/VIDAN_NATIONAL_PORTAL_KEY/)
+    const on = loadConfig({ ...prod, VIDAN_NATIONAL_PORTAL_URL: 'https://dvcqg.example/api', VIDAN_NATIONAL_PORTAL_KEY: 'CAMAU', VIDAN_NATIONAL_PORTAL_SECRET: 's'.repeat(20) })
+    expect(on.nationalPortal).toEqual({ url: 'https://dvcqg.example/api', key: 'CAMAU', secret: 's'.repeat(20), timeoutMs: 10_000 })
+    expect(() => loadConfig({ VIDAN_NATIONAL_PORTAL_SECRET: 'short' })).toThrow(/VIDAN_NATIONAL_PORTAL_SECRET/)
+  })
+
   it('demands a cookie secret in production', () => {
     expect(() => loadConfig({ VIDAN_MODE: 'production' })).toThrow(/VIDAN_COOKIE_SECRET/)
     expect(loadConfig({ VIDAN_MODE: 'production', VIDAN_COOKIE_SECRET: 'x'.repeat(40) }).cookieSecret).toBe('x'.repeat(40))

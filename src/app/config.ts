@@ -50,6 +50,23 @@ export const Config = z.object({
   /** Online fees as a percentage of the catalogue amount (provincial resolution; 0 = exempt), and its legal basis. */
   VIDAN_ONLINE_FEE_PERCENT: z.coerce.number().int().min(0).max(100).default(100),
   VIDAN_ONLINE_FEE_BASIS: z.string().max(300).optional(),
+  /** Outgoing e-mail: smtp://user:password@host:587 (STARTTLS) or smtps://…:465. Unset: no e-mail is sent (recorded as skipped). */
+  VIDAN_SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'expected smtp://… or smtps://…').optional(),
+  /** The sender of applicant e-mails. */
+  VIDAN_MAIL_FROM: z.string().min(3).max(200).default('Vì Dân <no-reply@localhost>'),
+  /** SMS brandname gateway (consent codes, later notices): base URL, API key, registered brandname. Demo defaults point at `vidan sim sms`. */
+  VIDAN_SMS_GATEWAY_URL: z.string().url().optional(),
+  VIDAN_SMS_API_KEY: z.string().min(8).max(200).optional(),
+  VIDAN_SMS_BRANDNAME: z.string().regex(/^[A-Za-z0-9.\- ]{1,11}$/, 'brandname: 1–11 letters, digits, dot, dash or space').optional(),
+  VIDAN_SMS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  /** National Public Service Portal sync (DOMAIN B §12.2): base URL, partner key, secret. Demo defaults point at `vidan sim national-portal`. */
+  VIDAN_NATIONAL_PORTAL_URL: z.string().url().optional(),
+  VIDAN_NATIONAL_PORTAL_KEY: z.string().min(1).max(100).optional(),
+  VIDAN_NATIONAL_PORTAL_SECRET: z.string().min(16).max(200).optional(),
+  /** Per call to the portal; a call that takes longer is retried later. */
+  VIDAN_NATIONAL_PORTAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How long an outbox worker holds a claimed delivery; a worker that dies loses its claims after this (at least twice the portal timeout). */
+  VIDAN_OUTBOX_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
 })
 export interface CitizenLoginConfig {
   issuer: string
@@ -60,6 +77,9 @@ export interface CitizenLoginConfig {
 }
 export type Config = z.infer<typeof Config> & {
   payment: PaymentConfig
+  sms: SmsConfig
+  /** Unset: no sync with the national portal. */
+  nationalPortal: NationalPortalConfig | undefined
   dataDir: string
   cookieSecret: string
   publicUrl: string
@@ -79,6 +99,25 @@ export interface PaymentConfig {
   secret: string
 }
 
+/** The SMS gateway as resolved: `gatewayUrl` undefined means no SMS is sent (consent by code is unavailable). */
+export interface SmsConfig {
+  gatewayUrl: string | undefined
+  apiKey: string
+  brandname: string
+  timeoutMs: number
+}
+
+/** The national portal's sync API as resolved. */
+export interface NationalPortalConfig {
+  url: string
+  key: string
+  secret: string
+  timeoutMs: number
+}
+
+/** Demo only: where `vidan sim national-portal` listens by default, and the partner it knows. */
+export const DEMO_NATIONAL_PORTAL = { url: 'http://127.0.0.1:4200', key: 'VIDAN-CAMAU-DEMO', secret: 'vidan-demo-portal-secret-not-for-production' } as const
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Cấu hình không hợp lệ / invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
@@ -89,6 +128,9 @@ export class ConfigError extends Error {
 const DEMO_COOKIE_SECRET = 'vidan-demo-cookie-secret-not-for-production-use'
 /** Demo only: where `vidan sim payment` listens by default, and the partner it knows. */
 export const DEMO_PAYMENT = { gatewayUrl: 'http://127.0.0.1:4100', partnerCode: 'VIDAN-CAMAU-DEMO', secret: 'vidan-demo-payment-secret-not-for-production' } as const
+
+/** Demo only: where `vidan sim sms` listens by default, and the key and brandname it accepts. */
+export const DEMO_SMS = { gatewayUrl: 'http://127.0.0.1:4300', apiKey: 'vidan-demo-sms-key', brandname: 'VIDAN' } as const
 
 /** Parses the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -109,7 +151,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.VIDAN_MODE === 'production' && c.VIDAN_PAYMENT_GATEWAY_URL && (!c.VIDAN_PAYMENT_PARTNER_CODE || !c.VIDAN_PAYMENT_SECRET)) {
     throw new ConfigError(['VIDAN_PAYMENT_PARTNER_CODE, VIDAN_PAYMENT_SECRET: required in production mode when VIDAN_PAYMENT_GATEWAY_URL is set'])
   }
+  if (c.VIDAN_MODE === 'production' && c.VIDAN_SMS_GATEWAY_URL && (!c.VIDAN_SMS_API_KEY || !c.VIDAN_SMS_BRANDNAME)) {
+    throw new ConfigError(['VIDAN_SMS_API_KEY, VIDAN_SMS_BRANDNAME: required in production mode when VIDAN_SMS_GATEWAY_URL is set'])
+  }
   const demo = c.VIDAN_MODE === 'demo'
+  if (!demo && c.VIDAN_NATIONAL_PORTAL_URL && (!c.VIDAN_NATIONAL_PORTAL_KEY || !c.VIDAN_NATIONAL_PORTAL_SECRET)) {
+    throw new ConfigError(['VIDAN_NATIONAL_PORTAL_KEY, VIDAN_NATIONAL_PORTAL_SECRET: required in production mode when VIDAN_NATIONAL_PORTAL_URL is set'])
+  }
+  const portalUrl = c.VIDAN_NATIONAL_PORTAL_URL ?? (demo ? DEMO_NATIONAL_PORTAL.url : undefined)
   return {
     ...c,
     dataDir: path.resolve(c.VIDAN_DATA_DIR),
@@ -120,6 +169,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       partnerCode: c.VIDAN_PAYMENT_PARTNER_CODE ?? (demo ? DEMO_PAYMENT.partnerCode : ''),
       secret: c.VIDAN_PAYMENT_SECRET ?? (demo ? DEMO_PAYMENT.secret : ''),
     },
+    sms: {
+      gatewayUrl: c.VIDAN_SMS_GATEWAY_URL ?? (demo ? DEMO_SMS.gatewayUrl : undefined),
+      apiKey: c.VIDAN_SMS_API_KEY ?? (demo ? DEMO_SMS.apiKey : ''),
+      brandname: c.VIDAN_SMS_BRANDNAME ?? (demo ? DEMO_SMS.brandname : ''),
+      timeoutMs: c.VIDAN_SMS_TIMEOUT_SECONDS * 1000,
+    },
+    nationalPortal: portalUrl
+      ? { url: portalUrl, key: c.VIDAN_NATIONAL_PORTAL_KEY ?? DEMO_NATIONAL_PORTAL.key, secret: c.VIDAN_NATIONAL_PORTAL_SECRET ?? DEMO_NATIONAL_PORTAL.secret, timeoutMs: c.VIDAN_NATIONAL_PORTAL_TIMEOUT_MS }
+      : undefined,
     citizenLogin,
     demoIdp,
   }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Db } from '../shared/database.js'
+import { outboxStats, type SubscriberStats } from '../shared/outbox-dispatcher.js'
 
 /** Prometheus metrics: process, HTTP by route pattern (never the raw URL), outbox backlog. */
 export function createMetrics(app: FastifyInstance, db: Db) {
@@ -29,6 +30,27 @@ export function createMetrics(app: FastifyInstance, db: Db) {
       this.set(r.rows[0]?.n ?? 0)
     },
   })
+  // Delivery backlog per subscriber (outbox dispatcher): one query per scrape feeds the four gauges.
+  let scrape: { at: number; stats: Promise<SubscriberStats[]> } | undefined
+  const stats = () => {
+    if (!scrape || Date.now() - scrape.at > 1000) scrape = { at: Date.now(), stats: outboxStats(db) }
+    return scrape.stats
+  }
+  const backlog = (name: string, help: string, pick: (s: SubscriberStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['subscriber'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset()
+        for (const s of await stats()) this.set({ subscriber: s.subscriber }, pick(s))
+      },
+    })
+  backlog('vidan_outbox_pending', 'Outbox deliveries waiting, per subscriber', (s) => s.pending)
+  backlog('vidan_outbox_oldest_pending_seconds', 'Age of the oldest waiting delivery, per subscriber', (s) => s.oldestPendingSeconds)
+  backlog('vidan_outbox_delivery_failures', 'Failed delivery attempts so far, per subscriber', (s) => s.failures)
+  backlog('vidan_outbox_dead_letters', 'Deliveries given up (dead letters) awaiting an administrator, per subscriber', (s) => s.dead)
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched'
     requests.inc({ method: req.method, route, status: String(reply.statusCode) })

@@ -6,6 +6,7 @@ import { seedDemoDossiers } from '../modules/dossiers/index.js'
 import { seedDemoStaff, type DemoCredential } from '../modules/identity/index.js'
 import { seedOrganisation } from '../modules/org/index.js'
 import { seedDemoWallets, seedFormDefinitions } from '../modules/online/index.js'
+import { seedDemoOutreach } from '../modules/outreach/index.js'
 import { systemClock } from '../shared/clock.js'
 
 /**
@@ -24,13 +25,14 @@ export async function seedReference(db: Db, opts: { demoCatalog: boolean }): Pro
 }
 
 /**
- * Reference data, the demo catalogue, demo accounts and, on a database without dossiers, a dozen
+ * Reference data, the demo catalogue, demo accounts, demo community digital teams and, on a database without dossiers, a dozen
  * demo dossiers in every state (made through the lifecycle service). Never called in production mode.
  */
 export async function seedDemo(db: Db, clock: Clock, provinceCode: string): Promise<DemoCredential[]> {
   await seedReference(db, { demoCatalog: true })
   const creds = await seedDemoStaff(db, clock)
   await seedDemoDossiers(db, clock, provinceCode)
+  await seedDemoOutreach(db, clock)
   await seedDemoWallets(db, clock)
   return creds
 }

@@ -2,6 +2,7 @@ import { OffsetClock, systemClock } from '../shared/clock.js'
 import { disableDemoAccounts } from '../modules/identity/index.js'
 import type { Config } from './config.js'
 import { openDatabase } from './db.js'
+import { serverLoggerOptions } from './logging.js'
 import { migrateToLatest } from './migrate.js'
 import { startJobs } from './jobs.js'
 import { collectJobs, createWebApp, identitySettings } from './runtime.js'
@@ -30,15 +31,7 @@ export async function serve(config: Config): Promise<{ url: string; stop: () => 
     config,
     db: handle.db,
     clock,
-    logger: {
-      level: config.LOG_LEVEL,
-      // Log the route pattern, never the raw URL: query strings can carry personal data.
-      serializers: {
-        req: (req: { id: string; method: string; routeOptions?: { url?: string } }) => ({ id: req.id, method: req.method, route: req.routeOptions?.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      redact: ['req.headers.cookie', 'req.headers.authorization'],
-    },
+    logger: serverLoggerOptions(config),
   })
   const url = await app.listen({ port: config.PORT, host: config.HOST })
   const stopJobs = startJobs(collectJobs({ config, db: handle.db, clock }), app.log)

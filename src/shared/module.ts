@@ -2,6 +2,7 @@ import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify'
 import type { StaffRole } from './auth.js'
 import type { Clock } from './clock.js'
 import type { Db } from './database.js'
+import type { OutboxSubscriber } from './outbox-dispatcher.js'
 
 /** Guards the composition root hands to every module's routes (implemented by identity). */
 export interface Guards {
@@ -52,4 +53,6 @@ export interface VidanModule {
   register(app: FastifyInstance, deps: ModuleDeps): Promise<void> | void
   /** Background jobs (deadline clock, outbox consumers). */
   jobs?(deps: ModuleDeps): Job[]
+  /** Reactions to outbox events, delivered after commit by the outbox dispatcher (src/shared/outbox-dispatcher.ts). */
+  subscribers?(deps: ModuleDeps): OutboxSubscriber[]
 }

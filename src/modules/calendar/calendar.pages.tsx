@@ -6,6 +6,7 @@ import type { StaffPrincipal } from '../../shared/auth.js'
 import { DomainError } from '../../shared/errors.js'
 import { formatVnDateTime, tr, type Lang } from '../../shared/i18n.js'
 import type { Guards } from '../../shared/module.js'
+import { Errors, type FieldErrors } from '../../shared/ui/fields.js'
 import { CsrfField } from '../../shared/ui/layout.js'
 import { MAX_SCHEDULE_CSV_BYTES, type CsvProblem } from './calendar.csv.js'
 import { lunarOf, lunarYearName } from './calendar.lunar.js'
@@ -32,7 +33,7 @@ import {
 } from './calendar.service.js'
 import type { WorkingHours } from './calendar.snapshot.js'
 
-export type FieldErrors = Record<string, string[] | undefined>
+export type { FieldErrors }
 
 const KIND_LABEL: Record<DayOffKind | 'makeup_workday' | 'weekend', [string, string]> = {
   holiday: ['Ngày lễ, Tết', 'Public holiday'],
@@ -52,14 +53,6 @@ const UNIT_LABEL: Record<DeadlineUnit, [string, string]> = {
   same_day: ['trả trong ngày', 'within the day'],
 }
 
-function FieldError({ id, errors }: { id: string; errors: string[] | undefined }) {
-  if (!errors?.length) return null
-  return (
-    <p class="field-error" id={`${id}-error`}>
-      {errors.join(' ')}
-    </p>
-  )
-}
 const describedBy = (id: string, errors: FieldErrors, hint?: string) => [hint, errors[id]?.length ? `${id}-error` : undefined].filter(Boolean).join(' ') || undefined
 
 /** A labelled input with its hint and its error next to it, tied by aria-describedby. */
@@ -74,7 +67,7 @@ function Field(p: { id: string; name: string; label: string; value: string; erro
           {p.hint}
         </p>
       ) : null}
-      <FieldError id={key} errors={p.errors[key]} />
+      <Errors id={key} errors={p.errors} />
     </>
   )
 }
@@ -264,7 +257,7 @@ export function CalendarPage(p: {
               </option>
             ))}
           </select>
-          <FieldError id="unit" errors={e['unit']} />
+          <Errors id="unit" errors={e} />
           <Field id="commune" name="commune" label={t('Mã xã, phường (không bắt buộc)', 'Commune code (optional)')} value={p.calc.commune} errors={e} hintId="commune-hint" hint={t('Để tính cả các ngày tạm ngừng làm việc do thiên tai của xã.', "To include the commune's declared closures.")} input={{ type: 'text', inputMode: 'numeric', pattern: '[0-9]{5}', maxLength: 5 }} />
           <button type="submit">{t('Tính ngày hẹn trả', 'Compute the due date')}</button>
         </form>
@@ -369,7 +362,7 @@ export function AdminCalendarPage(p: { lang: Lang; csrf: string; schedules: Sche
               </ul>
             </div>
           ) : (
-            <FieldError id="csv" errors={s.errors['csv']} />
+            <Errors id="csv" errors={s.errors} />
           )}
           <Field id="sched-reason" name="reason" label={t('Lý do, văn bản công bố', 'Reason, announcing document')} value={s.values['reason'] ?? ''} errors={s.errors} input={{ type: 'text', required: true, maxLength: 500 }} />
           <button type="submit">{t('Kiểm tra và xem trước', 'Check and preview')}</button>

@@ -27,3 +27,5 @@ export { ACCEPT_ATTRIBUTE, ALLOWED_TYPES, DOCUMENT_KINDS, KIND_LABELS, contentDi
 export { clamdScanner, noVirusScanner, type ScanVerdict, type VirusScanner } from './documents.scanner.js'
 /** The blob store interface and its default (bytea in the same database). */
 export { databaseBlobStore, type BlobBody, type BlobStore } from './documents.blob-store.js'
+/** Metadata of a person's documents (their own data export). */
+export { documentsOfOwner } from './documents.personal-data.js'

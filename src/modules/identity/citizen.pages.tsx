@@ -52,6 +52,17 @@ export function CitizenAccountPage(p: { lang: Lang; citizen: CitizenView; sessio
           )}
         </p>
       )}
+      <ul>
+        <li>
+          <a href="/cong-dan/uy-quyen">{t('Uỷ quyền nộp hồ sơ thay', 'Consents to submit for me')}</a>
+        </li>
+        <li>
+          <a href="/cong-dan/du-lieu-cua-toi">{t('Dữ liệu của tôi (tải về)', 'My data (download)')}</a>
+        </li>
+        <li>
+          <a href="/ho-tro/nop-thay">{t('Nộp hồ sơ thay (thành viên tổ công nghệ số cộng đồng)', 'Submit for a citizen (community digital team members)')}</a>
+        </li>
+      </ul>
       <p class="muted">
         {t(
           'Thông tin trên do hệ thống định danh điện tử cung cấp và được cập nhật mỗi lần bạn đăng nhập.',

@@ -110,6 +110,11 @@ export async function findCitizen(db: Db | Trx, id: string): Promise<CitizenView
   return db.selectFrom('citizens').select(VIEW).where('id', '=', id).executeTakeFirst()
 }
 
+/** The citizen account of a 12-digit identity number, if that person ever logged in (e.g. to reach the applicant of a counter dossier). */
+export async function findCitizenByIdentityNumber(db: Db | Trx, identityNumber: string): Promise<CitizenView | undefined> {
+  return db.selectFrom('citizens').select(VIEW).where('identityNumber', '=', identityNumber).executeTakeFirst()
+}
+
 export async function getCitizen(db: Db | Trx, id: string): Promise<CitizenView> {
   const c = await findCitizen(db, id)
   if (!c) throw new NotFoundError('CITIZEN.NOT_FOUND', 'Không tìm thấy công dân.', { id })

@@ -1,22 +1,10 @@
 import { ROLE_LABELS, STAFF_ROLES, type StaffPrincipal, type StaffRole } from '../../shared/auth.js'
 import { tr, type Lang } from '../../shared/i18n.js'
+import { describedBy, Errors, type FieldErrors } from '../../shared/ui/fields.js'
 import { CsrfField } from '../../shared/ui/layout.js'
 import type { StaffAccountView } from './identity.service.js'
 
-export type FieldErrors = Record<string, string[] | undefined>
-
-function FieldError({ id, errors }: { id: string; errors: string[] | undefined }) {
-  if (!errors?.length) return null
-  return (
-    <p class="field-error" id={`${id}-error`}>
-      {errors.join(' ')}
-    </p>
-  )
-}
-
-function describedBy(id: string, errors: FieldErrors) {
-  return errors[id]?.length ? `${id}-error` : undefined
-}
+export type { FieldErrors }
 
 export function LoginPage(p: { lang: Lang; csrf: string; next: string; username?: string; error?: string }) {
   const t = (vi: string, en: string) => tr(p.lang, vi, en)
@@ -108,10 +96,10 @@ export function PasswordPage(p: { lang: Lang; csrf: string; errors: FieldErrors;
         <CsrfField token={p.csrf} />
         <label for="currentPassword">{t('Mật khẩu hiện tại', 'Current password')}</label>
         <input id="currentPassword" name="currentPassword" type="password" autocomplete="current-password" required aria-describedby={describedBy('currentPassword', p.errors)} />
-        <FieldError id="currentPassword" errors={p.errors['currentPassword']} />
+        <Errors id="currentPassword" errors={p.errors} />
         <label for="newPassword">{t('Mật khẩu mới (ít nhất 10 ký tự)', 'New password (at least 10 characters)')}</label>
         <input id="newPassword" name="newPassword" type="password" autocomplete="new-password" required minLength={10} aria-describedby={describedBy('newPassword', p.errors)} />
-        <FieldError id="newPassword" errors={p.errors['newPassword']} />
+        <Errors id="newPassword" errors={p.errors} />
         <button type="submit">{t('Đổi mật khẩu', 'Change password')}</button>
       </form>
     </section>
@@ -206,15 +194,15 @@ export function AdminStaffPage(p: {
         <CsrfField token={p.csrf} />
         <label for="new-username">{t('Tên đăng nhập', 'Username')}</label>
         <input id="new-username" name="username" type="text" required maxLength={60} value={p.values['username'] ?? ''} aria-describedby={describedBy('username', p.errors)} />
-        <FieldError id="username" errors={p.errors['username']} />
+        <Errors id="username" errors={p.errors} />
         <label for="new-fullName">{t('Họ và tên', 'Full name')}</label>
         <input id="new-fullName" name="fullName" type="text" required maxLength={120} value={p.values['fullName'] ?? ''} aria-describedby={describedBy('fullName', p.errors)} />
-        <FieldError id="fullName" errors={p.errors['fullName']} />
+        <Errors id="fullName" errors={p.errors} />
         <label for="new-role">{t('Vai trò', 'Role')}</label>
         <RoleSelect lang={p.lang} id="new-role" value={p.values['role'] as StaffRole | undefined} />
         <label for="new-agency">{t('Cơ quan', 'Agency')}</label>
         <AgencySelect agencies={p.agencies} id="new-agency" value={p.values['agencyId']} />
-        <FieldError id="agencyId" errors={p.errors['agencyId']} />
+        <Errors id="agencyId" errors={p.errors} />
         <button type="submit">{t('Tạo tài khoản', 'Create account')}</button>
       </form>
     </section>

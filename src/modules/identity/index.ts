@@ -7,6 +7,8 @@ export { parseIdentityNumber, type IdentityNumberInfo } from './identity-number.
 /** The identity provider citizens log in with (issuer, client, callback, scopes). */
 export type { CitizenLoginSettings } from './citizen-login.js'
 /** A citizen's data as last received from the identity provider (personal data: never log it; mask it in lists). */
-export { findCitizen, getCitizen, type CitizenView } from './citizen.service.js'
+export { findCitizen, findCitizenByIdentityNumber, getCitizen, type CitizenView } from './citizen.service.js'
 /** Masks for lists and pages: "096*****1234", "091******56". */
 export { maskIdentityNumber, maskPhone } from './citizen-claims.js'
+/** Everything identity holds about one citizen (their own data export). */
+export { citizenPersonalData } from './citizen.personal-data.js'

@@ -25,3 +25,5 @@ export { runPaymentsCommand, PAYMENTS_USAGE } from './payment.cli.js'
 export { gatewayDay, InitMessage, maXacThuc, OK_CODE, PROTOCOL_VERSION, QueryMessage, RESULT_CODES, STATEMENT_COLUMNS, TXN_STATE, verifyMaXacThuc, type ReceiptInfo } from './payment.protocol.js'
 /** A pdfmake document as PDF bytes with the Vietnamese fonts of official documents. */
 export { renderPdf } from './payment.receipt.js'
+/** The fees and payment attempts of some dossiers (a citizen's own data export). */
+export { paymentsOfDossiers } from './payment.personal-data.js'

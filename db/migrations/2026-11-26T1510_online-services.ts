@@ -37,7 +37,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE online_submissions (
       dossier_id uuid PRIMARY KEY,
-      applicant_citizen_id text NOT NULL,
+      -- The applicant is known by identity number (a team member may submit for a citizen who has
+      -- never logged in to Vì Dân); their citizen account when they have one.
+      applicant_identity_number text NOT NULL CHECK (applicant_identity_number ~ '^[0-9]{12}$'),
+      applicant_citizen_id text,
       actor_kind text NOT NULL CHECK (actor_kind IN ('citizen', 'team_member')),
       actor_id text NOT NULL,
       actor_name text NOT NULL,
@@ -48,7 +51,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       CHECK (actor_kind = 'team_member' OR actor_id = applicant_citizen_id)
     )
   `.execute(db)
-  await sql`CREATE INDEX online_submissions_applicant_idx ON online_submissions (applicant_citizen_id, submitted_at)`.execute(db)
+  await sql`CREATE INDEX online_submissions_applicant_idx ON online_submissions (applicant_identity_number, submitted_at)`.execute(db)
 
   // The citizen's document wallet: which stored documents belong to whom (by identity number,
   // so results and digitised papers reach a citizen before their first login).

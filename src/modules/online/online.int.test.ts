@@ -381,7 +381,7 @@ describe('applicant and actor', () => {
     expect((await a.browser.get(`/cong-dan/ho-so/${d.id}`)).body).toContain('nộp thay bởi Tổ công nghệ số cộng đồng Khóm 3')
     // The database refuses a citizen actor other than the applicant.
     await expect(
-      t.db.insertInto('onlineSubmissions').values({ dossierId: crypto.randomUUID(), applicantCitizenId: a.id, actorKind: 'citizen', actorId: b.id, actorName: 'B', consentRef: null, draftId: null, submittedAt: clock.now() }).execute(),
+      t.db.insertInto('onlineSubmissions').values({ dossierId: crypto.randomUUID(), applicantIdentityNumber: MAI, applicantCitizenId: a.id, actorKind: 'citizen', actorId: b.id, actorName: 'B', consentRef: null, draftId: null, submittedAt: clock.now() }).execute(),
     ).rejects.toThrow()
   })
 })
@@ -432,6 +432,10 @@ describe('authorization: citizen B reaches nothing of citizen A', () => {
     expect((await b.browser.api('POST', `/api/v1/citizen/dossiers/${id}/withdraw`, { expectedVersion: d.version, reason: 'x' })).statusCode).toBe(404)
     // A's draft and A's wallet items cannot be used in B's form: not found, nothing written.
     expect((await postForm(b, { ...validForm(), draftId }, [], 'save')).statusCode).toBe(404)
+    // Nor file a dossier under A's identity number.
+    const impostor = await postForm(b, validForm({ 'applicant.idNumber': MAI }), [certificate(), idPaper()])
+    expect(impostor.statusCode).toBe(400)
+    expect(impostor.body).toContain('Số định danh cá nhân phải là của người có hồ sơ')
     const aResult = aWallet.find((w) => w.source === 'result')!
     const steal = await postForm(b, validForm({ 'applicant.idNumber': b.identityNumber, [`wallet.${CERT}`]: aResult.id }), [])
     expect(steal.statusCode).toBe(400)

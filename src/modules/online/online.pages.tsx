@@ -52,9 +52,9 @@ function ErrorSummary({ errors, lang, labels }: { errors: FieldErrors; lang: Lan
   )
 }
 
-function TextInput(p: { name: string; label: string; value: string; errors: FieldErrors; type?: string; autocomplete?: string; required?: boolean; hint?: string | undefined; maxLength?: number; textarea?: boolean; inputMode?: string }) {
+function TextInput(p: { name: string; label: string; value: string; errors: FieldErrors; type?: string; autocomplete?: string; required?: boolean; hint?: string | undefined; maxLength?: number; textarea?: boolean; inputMode?: string | undefined; readOnly?: boolean }) {
   const id = idOf(p.name)
-  const common = { id, name: p.name, 'aria-invalid': p.errors[p.name]?.length ? ('true' as const) : undefined, 'aria-describedby': describedBy(p.name, p.errors, !!p.hint), maxLength: p.maxLength, required: p.required }
+  const common = { id, name: p.name, readOnly: p.readOnly, 'aria-invalid': p.errors[p.name]?.length ? ('true' as const) : undefined, 'aria-describedby': describedBy(p.name, p.errors, !!p.hint), maxLength: p.maxLength, required: p.required }
   return (
     <p>
       <label for={id}>
@@ -201,6 +201,8 @@ export function EFormPage(p: EFormProps) {
               type={f.name === 'applicant.birthDate' ? 'date' : f.name === 'applicant.phone' ? 'tel' : f.name === 'applicant.email' ? 'email' : 'text'}
               inputMode={f.name === 'applicant.idNumber' ? 'numeric' : undefined}
               maxLength={300}
+              readOnly={f.name === 'applicant.idNumber'}
+              hint={f.name === 'applicant.idNumber' ? t('Theo tài khoản định danh điện tử; không sửa được.', 'From your electronic identity account; cannot be changed.') : undefined}
             />
           ))}
         </fieldset>

@@ -240,6 +240,10 @@ async function checkPost(deps: OnlineDeps, applicantCitizenId: string, actorCiti
   const provided: ProvidedDocument[] = [...kept, ...uploads, ...reuses].map((p) => ({ position: p.position }))
   const form = checkForm({ values: post.values, definition: ctx.definition, cases: ctx.cases, communes: ctx.communes.map((c) => c.code), communeRequired: ctx.communeRequired, requirements: ctx.requirements, provided, today: deps.clock.now() }, { final })
   merge(form.errors)
+  // The dossier is the applicant's: their identity number, as the identity provider gave it, not another one typed in.
+  if (form.clean.applicant.idNumber && form.clean.applicant.idNumber !== applicant.identityNumber && !form.errors['applicant.idNumber']) {
+    merge({ 'applicant.idNumber': ['Số định danh cá nhân phải là của người có hồ sơ (theo tài khoản định danh điện tử); không nộp hồ sơ trực tuyến thay người khác bằng tài khoản của mình.'] })
+  }
   if (final && !ctx.limitKnown && !ctx.definition?.defaultLimit) merge({ form: ['Thủ tục này chưa công bố được thời hạn giải quyết cho hồ sơ trực tuyến; vui lòng nộp tại bộ phận một cửa.'] })
   if (Object.keys(errors).length) {
     const n = Object.values(errors).reduce((s, l) => s + l.length, 0)
@@ -352,6 +356,7 @@ export async function submitForm(deps: OnlineDeps, applicantCitizenId: string, a
       .insertInto('onlineSubmissions')
       .values({
         dossierId: d.id,
+        applicantIdentityNumber: c.applicant.identityNumber,
         applicantCitizenId,
         actorKind: actor.kind,
         actorId: actorId(actor),
@@ -399,7 +404,8 @@ export class MyDossierNotFoundError extends NotFoundError {
 
 export interface Submission {
   dossierId: string
-  applicantCitizenId: string
+  applicantIdentityNumber: string
+  applicantCitizenId: string | null
   actorId: string
   actorKind: 'citizen' | 'team_member'
   actorName: string
@@ -409,7 +415,8 @@ export interface Submission {
 
 /** The citizen's online dossiers, newest first. */
 export async function listMyDossiers(db: Db, citizenId: string): Promise<{ dossier: DossierRow; submission: Submission }[]> {
-  const subs = await db.selectFrom('onlineSubmissions').selectAll().where('applicantCitizenId', '=', citizenId).orderBy('submittedAt', 'desc').orderBy('dossierId').limit(200).execute()
+  const me = await getCitizen(db, citizenId)
+  const subs = await db.selectFrom('onlineSubmissions').selectAll().where('applicantIdentityNumber', '=', me.identityNumber).orderBy('submittedAt', 'desc').orderBy('dossierId').limit(200).execute()
   const dossiers = new Map((await findDossiers(db, subs.map((s) => s.dossierId))).map((d) => [d.id, d]))
   return subs.flatMap((s) => {
     const d = dossiers.get(s.dossierId)
@@ -424,16 +431,18 @@ export async function listMyDossiers(db: Db, citizenId: string): Promise<{ dossi
 export async function getMyDossier(db: Db | Trx, citizenId: string, ref: string): Promise<{ dossier: DossierRow; submission: Submission }> {
   let id = UUID.test(ref) ? ref : undefined
   if (!id && /^[0-9A-Za-z.-]{5,60}$/.test(ref)) id = (await db.selectFrom('dossiers').select('id').where('code', '=', ref.toUpperCase()).executeTakeFirst())?.id
-  const s = id ? await db.selectFrom('onlineSubmissions').selectAll().where('dossierId', '=', id).where('applicantCitizenId', '=', citizenId).executeTakeFirst() : undefined
+  // Whose dossier it is goes by identity number: the same person whatever account they used.
+  const me = await getCitizen(db, citizenId)
+  const s = id ? await db.selectFrom('onlineSubmissions').selectAll().where('dossierId', '=', id).where('applicantIdentityNumber', '=', me.identityNumber).executeTakeFirst() : undefined
   if (!s) throw new MyDossierNotFoundError(ref)
   return { dossier: await getDossier(db, s.dossierId), submission: { ...s, extra: (s.extra ?? {}) as Record<string, string> } }
 }
 
 /** A result of this dossier: a result file the office attached (a result reused from the wallet was attached by the applicant). */
-const isOfficeResult = (s: Pick<Submission, 'applicantCitizenId'> & { actorId: string }, f: DossierFileView) => f.kind === 'result' && f.attachedBy.id !== s.actorId && f.attachedBy.id !== s.applicantCitizenId
+const isOfficeResult = (s: Pick<Submission, 'applicantCitizenId' | 'actorId'>, f: DossierFileView) => f.kind === 'result' && f.attachedBy.id !== s.actorId && f.attachedBy.id !== s.applicantCitizenId
 
 /** Which files the applicant sees: everything but the office's result drafts before the decision. */
-const visibleToApplicant = (d: DossierRow, s: Pick<Submission, 'applicantCitizenId'> & { actorId: string }, f: DossierFileView) =>
+const visibleToApplicant = (d: DossierRow, s: Pick<Submission, 'applicantCitizenId' | 'actorId'>, f: DossierFileView) =>
   !isOfficeResult(s, f) || (['decided', 'returned'].includes(d.status) && d.decision === 'approved')
 
 /** The dossier page's data: public view, the last supplement request, files, document statuses. */

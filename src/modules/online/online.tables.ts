@@ -25,7 +25,10 @@ export interface OnlineDraftsTable {
 
 export interface OnlineSubmissionsTable {
   dossierId: string
-  applicantCitizenId: string
+  /** The applicant, by identity number: whose dossier it is (their "my dossiers"). */
+  applicantIdentityNumber: string
+  /** Their citizen account, when they have logged in at least once. */
+  applicantCitizenId: string | null
   actorKind: 'citizen' | 'team_member'
   actorId: string
   actorName: string

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_CITIZEN_PASSWORD, DEMO_CITIZENS } from '../src/sim/demo-idp/index.js'
 import { startServer, type ServerProcess } from '../test/support/server-process.js'
 import { launchBrowser, overflowsHorizontally, phoneContext, seriousAxeViolations } from './support/browser.js'
 
@@ -141,4 +142,39 @@ describe('page sweep', () => {
     await check(page, '/thu-tuc/2.000815?phien-ban=1')
     await ctx.close()
   }, 300_000)
+
+  // Online services (issue 6 §2–3): the e-forms, "my dossiers", the wallet, a form with its errors.
+  it('citizen pages pass axe and fit 360 px', async () => {
+    const mai = DEMO_CITIZENS.find((c) => c.identityNumber === '096190004512')!
+    const ctx = await phoneContext(browser)
+    const page = await ctx.newPage()
+    await page.goto(`${server.url}/cong-dan/ho-so`)
+    await page.getByLabel('Số định danh cá nhân').fill(mai.identityNumber)
+    await page.getByLabel('Mật khẩu').fill(DEMO_CITIZEN_PASSWORD)
+    await page.getByRole('button', { name: 'Đăng nhập' }).click()
+    await page.getByRole('button', { name: 'Đồng ý' }).click()
+    await page.waitForURL(/\/cong-dan\/ho-so$/)
+    // The login moved the browser to the public URL's host (localhost): the session lives there.
+    const origin = new URL(page.url()).origin
+    for (const p of ['/cong-dan/ho-so', '/cong-dan/kho-giay-to', '/nop-ho-so/1.001193', '/nop-ho-so/1.000894', '/nop-ho-so/1.001612', '/cong-dan/tai-khoan']) {
+      const res = await page.goto(`${origin}${p}`)
+      expect(res?.status(), p).toBe(200)
+      expect(new URL(page.url()).pathname, p).toBe(p)
+      expect(await seriousAxeViolations(page), p).toEqual([])
+      expect(await overflowsHorizontally(page), p).toBe(false)
+    }
+    await page.goto(`${origin}/nop-ho-so/1.000894`)
+    await page.getByRole('button', { name: 'Nộp hồ sơ' }).click()
+    await expect(page.locator('.field-error').first().textContent()).resolves.toContain('Cần')
+    expect(await seriousAxeViolations(page)).toEqual([])
+    expect(await overflowsHorizontally(page)).toBe(false)
+    // A draft, then the list that offers it back.
+    await page.getByRole('button', { name: 'Lưu nháp' }).click()
+    await page.waitForURL(/da-luu=1$/)
+    expect(await seriousAxeViolations(page)).toEqual([])
+    await page.goto(`${origin}/cong-dan/ho-so`)
+    await expect(page.locator('main').textContent()).resolves.toContain('Tiếp tục nộp')
+    expect(await seriousAxeViolations(page)).toEqual([])
+    await ctx.close()
+  }, 120_000)
 })

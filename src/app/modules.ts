@@ -5,6 +5,7 @@ import { dossiersModule } from '../modules/dossiers/index.js'
 import { identityModule, type IdentitySettings } from '../modules/identity/index.js'
 import { orgModule } from '../modules/org/index.js'
 import { notifyModule, type NotifySettings } from '../modules/notify/index.js'
+import { onlineModule } from '../modules/online/index.js'
 import { outreachModule, type OutreachSettings } from '../modules/outreach/index.js'
 import { privacyModule } from '../modules/privacy/index.js'
 import { paymentsModule, type PaymentSettings } from '../modules/payments/index.js'
@@ -20,6 +21,7 @@ export function allModules(opts: { identity: IdentitySettings; secureCookies: bo
     catalogModule,
     dossiersModule,
     paymentsModule(opts.payments),
+    onlineModule(opts.payments),
     syncModule(opts.nationalPortal),
     notifyModule(opts.notify),
     webhooksModule,

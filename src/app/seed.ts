@@ -5,7 +5,9 @@ import { seedCatalog } from '../modules/catalog/index.js'
 import { seedDemoDossiers } from '../modules/dossiers/index.js'
 import { seedDemoStaff, type DemoCredential } from '../modules/identity/index.js'
 import { seedOrganisation } from '../modules/org/index.js'
+import { seedDemoWallets, seedFormDefinitions } from '../modules/online/index.js'
 import { seedDemoOutreach } from '../modules/outreach/index.js'
+import { systemClock } from '../shared/clock.js'
 
 /**
  * Reference data every deployment needs (idempotent): units, agencies, official calendars.
@@ -16,7 +18,10 @@ import { seedDemoOutreach } from '../modules/outreach/index.js'
 export async function seedReference(db: Db, opts: { demoCatalog: boolean }): Promise<void> {
   await seedOrganisation(db)
   await seedCalendar(db)
-  if (opts.demoCatalog) await seedCatalog(db)
+  if (opts.demoCatalog) {
+    await seedCatalog(db)
+    await seedFormDefinitions(db, systemClock)
+  }
 }
 
 /**
@@ -28,5 +33,6 @@ export async function seedDemo(db: Db, clock: Clock, provinceCode: string): Prom
   const creds = await seedDemoStaff(db, clock)
   await seedDemoDossiers(db, clock, provinceCode)
   await seedDemoOutreach(db, clock)
+  await seedDemoWallets(db, clock)
   return creds
 }

@@ -284,7 +284,7 @@ describe('public pages', () => {
 
   it('shows what a citizen needs on the procedure page', async () => {
     const html = (await b.get('/thu-tuc/1.000894')).body
-    for (const s of ['Thành phần hồ sơ', 'Thời hạn giải quyết', 'Nơi nộp hồ sơ', 'Trung tâm Phục vụ hành chính công xã, phường', 'Căn cứ pháp lý', 'Trình tự thực hiện', 'Hai bên nam, nữ phải cùng có mặt', 'sắp có', '1 (không ghi đơn vị)']) {
+    for (const s of ['Thành phần hồ sơ', 'Thời hạn giải quyết', 'Nơi nộp hồ sơ', 'Trung tâm Phục vụ hành chính công xã, phường', 'Căn cứ pháp lý', 'Trình tự thực hiện', 'Hai bên nam, nữ phải cùng có mặt', 'href="/nop-ho-so/1.000894"', '1 (không ghi đơn vị)']) {
       expect(html).toContain(s)
     }
     expect(html).toContain('href="/co-quan/%40ubnd-xa"')

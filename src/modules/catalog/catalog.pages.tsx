@@ -284,13 +284,14 @@ function OnlineBox({ p, lang, nationalUrl }: { p: ProcedureDto; lang: Lang; nati
           {t('Căn cứ', 'Legal basis')}: {p.partialLegalBasis}
         </p>
       ) : null}
-      {/* Online submission on this portal comes with the dossier module; until then the button is an explanation, not a link that would fail. */}
-      <p class="button disabled" role="note">
-        {t('Nộp hồ sơ trực tuyến trên cổng này: sắp có', 'Submit online on this portal: coming soon')}
+      <p>
+        <a class="button" href={`/nop-ho-so/${encodeURIComponent(p.code)}`}>
+          {t('Nộp hồ sơ trực tuyến', 'Submit online')}
+        </a>
       </p>
       {nationalUrl ? (
         <p>
-          {t('Trong thời gian chờ, có thể nộp qua ', 'Meanwhile you can submit through ')}
+          {t('Hoặc nộp qua ', 'Or submit through ')}
           <a href={nationalUrl} rel="external noopener">
             {t('Cổng Dịch vụ công quốc gia', 'the National Public Service Portal')}
           </a>

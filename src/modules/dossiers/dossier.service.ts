@@ -133,9 +133,25 @@ export interface SystemPrincipal {
   name: string
 }
 
-function authorize(p: StaffPrincipal | SystemPrincipal, d: DossierRow, action: DossierAction) {
+/**
+ * The applicant acting on their own dossier from "my dossiers" (online): withdrawing it, or
+ * handing in a requested supplement. Whether this person is the dossier's applicant (or acts for
+ * them with recorded consent) is checked by the caller, the online services module.
+ */
+export interface ApplicantPrincipal {
+  kind: 'applicant'
+  /** The acting person's id (the citizen, or the team member acting for them). */
+  id: string
+  name: string
+}
+
+/** What an applicant may do to their dossier (the rest is the officers'). */
+export const APPLICANT_ACTIONS: readonly DossierAction[] = ['withdraw', 'supplement_intake', 'receive_supplement']
+
+function authorize(p: StaffPrincipal | SystemPrincipal | ApplicantPrincipal, d: DossierRow, action: DossierAction) {
   nextStatus(d.status, action) // lifecycle first: 409 naming the allowed actions
-  if (p.kind === 'system' ? !ROLES[action].includes('system') : !mayAct(p, d, action)) throw new ForbiddenError('Bạn không có quyền thực hiện thao tác này đối với hồ sơ.', 'DOSSIER.FORBIDDEN')
+  const allowed = p.kind === 'system' ? ROLES[action].includes('system') : p.kind === 'applicant' ? APPLICANT_ACTIONS.includes(action) : mayAct(p, d, action)
+  if (!allowed) throw new ForbiddenError('Bạn không có quyền thực hiện thao tác này đối với hồ sơ.', 'DOSSIER.FORBIDDEN')
 }
 
 function requireReason(action: DossierAction, reason: string | undefined): string | undefined {
@@ -504,7 +520,7 @@ async function leastLoadedOfficer(trx: Trx, agencyId: string): Promise<string | 
 }
 
 /** Performs one action on a dossier for an officer: lifecycle, permission, version, event, outbox. */
-export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal | SystemPrincipal, dossierId: string, input: ActionInput): Promise<DossierRow> {
+export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal | SystemPrincipal | ApplicantPrincipal, dossierId: string, input: ActionInput): Promise<DossierRow> {
   // Locked for the transaction: two actions on one dossier queue here, and the second then fails
   // the version check (409) before it writes anything, such as a step.
   const l = await lockDossier(trx, dossierId)
@@ -516,7 +532,7 @@ export async function act(trx: Trx, deps: DossierDeps, officer: StaffPrincipal |
   authorize(officer, d, input.action)
   const reason = requireReason(input.action, input.reason)
   const now = deps.clock.now()
-  const actor = officer.kind === 'system' ? { ...SYSTEM_ACTOR, name: officer.name } : actorOf(officer)
+  const actor = officer.kind === 'system' ? { ...SYSTEM_ACTOR, name: officer.name } : officer.kind === 'applicant' ? { id: officer.id, name: officer.name, role: 'applicant', agencyId: null } : actorOf(officer)
   const to = nextStatus(d.status, input.action)
   const ev = (content: string, extra: Partial<EventInput> = {}): EventInput => ({ action: input.action, from: d.status, to, actor, content, reason, at: now, ...extra })
   const text = ACTION_TEXT[input.action] ?? input.action

@@ -3,7 +3,7 @@ import type { Db } from '../../shared/database.js'
 import { ROLE_LABELS, type StaffRole } from '../../shared/auth.js'
 import { listAgencies } from '../org/index.js'
 import { STATUS_LABELS } from './dossier.machine.js'
-import { findDossierByCode } from './dossier.repo.js'
+import { findDossierByCode, type DossierRow } from './dossier.repo.js'
 
 export const TrackingDto = z.object({
   code: z.string(),
@@ -36,6 +36,11 @@ export async function trackDossier(db: Db, code: string, verifier: string): Prom
   const okId = d?.applicantIdLast4 === verifier
   const okPhone = d?.applicantPhoneLast4 === verifier
   if (!d || !(okId || okPhone) || !d.code) return undefined
+  return { ...(await publicView(db, d)), code: d.code }
+}
+
+/** What the applicant may see of their dossier (the public tracking view; `code` null before receipt). */
+export async function publicView(db: Db, d: DossierRow): Promise<Omit<TrackingDto, 'code'> & { code: string | null }> {
   const [events, apologies, agencies] = await Promise.all([
     db.selectFrom('dossierEvents').select(['occurredAt', 'content', 'actorName', 'actorRole', 'agencyId', 'stepDueAt', 'action']).where('dossierId', '=', d.id).orderBy('seq').execute(),
     db.selectFrom('dossierApologies').selectAll().where('dossierId', '=', d.id).where('status', '=', 'approved').orderBy('decidedAt').execute(),

@@ -18,5 +18,13 @@ export { loadPdfPrinter } from './dossier.forms.fonts.js'
 export { qrPngDataUrl } from './dossier.forms.js'
 /** The public lookup fields (code + 4 digits) and the not-found answer, shared by tracking and fee payment. */
 export { DossierLookupFields, DossierNotFound } from './dossier.pages.js'
+/** Online intake's input, and the applicant acting on their own dossier (withdraw, supplement). */
+export { type IntakeInput, type ApplicantPrincipal, APPLICANT_ACTIONS } from './dossier.service.js'
+/** The applicant's own actions online: files at submission and with a supplement, the supplement itself, reads for "my dossiers". */
+export { attachApplicantDocuments, handInSupplement, lastSupplementRequest, findDossiers, APPLICANT_FILE_STATUSES } from './dossier.applicant.js'
+/** A dossier's files (links and document records), oldest first. */
+export { listDossierFiles, type DossierFileView } from './dossier.files.js'
+/** The public tracking view of a dossier (status, appointment, public timeline, approved apologies). */
+export { publicView } from './dossier.tracking.js'
 /** The dossiers a person is applicant or owner of, with their history (their own data export). */
 export { dossiersOfPerson } from './dossier.personal-data.js'

@@ -1,3 +1,4 @@
+import { horizonPassed } from './outbox.js'
 import crypto from 'node:crypto'
 import { sql } from 'kysely'
 import { findAgencyById } from '../../src/modules/org/index.js'
@@ -110,22 +111,10 @@ export async function undelivered(db: Db): Promise<number> {
   return r.rows[0]!.n
 }
 
-/**
- * Waits until every outbox event written so far is below the fan-out's horizon: on PostgreSQL a
- * writing transaction open anywhere in the cluster (another test file's database) holds it back.
- */
-export async function horizonPassed(db: Db): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    const r = await sql<{ ok: boolean }>`SELECT coalesce((SELECT tx_id FROM outbox_events ORDER BY tx_id DESC LIMIT 1) < pg_snapshot_xmin(pg_current_snapshot()), true) AS ok`.execute(db)
-    if (r.rows[0]!.ok) return
-    await new Promise((res) => setTimeout(res, 25))
-  }
-}
-
 /** Rounds of the dispatcher once the horizon has passed everything written. */
 export async function drain(db: Db, d: { runUntilIdle(): Promise<unknown> }): Promise<void> {
   await horizonPassed(db)
   await d.runUntilIdle()
 }
 
-export { reconcileWithPortal }
+export { reconcileWithPortal, horizonPassed }

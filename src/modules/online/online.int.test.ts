@@ -8,6 +8,8 @@ import { verifyAllChains } from '../dossiers/index.js'
 import { submitForm } from './online.service.js'
 import { seedDemoWallets } from './online.seed.js'
 import { collectReturnedResults } from './wallet.js'
+import { collectJobs } from '../../app/runtime.js'
+import { horizonPassed } from '../../../test/support/outbox.js'
 
 // Issue 6 §2–§3: the citizen's e-form (fields as data, drafts, files, reuse from the wallet),
 // "my dossiers" (supplement, withdrawal through the lifecycle) and the document wallet; the
@@ -364,21 +366,18 @@ describe('my dossiers: supplement, result, withdrawal through the lifecycle', ()
 })
 
 describe('applicant and actor', () => {
-  it('records a submission made for the citizen by someone else, and shows "nộp thay bởi" in their dossiers', async () => {
+  it('refuses a submission for the citizen by someone without their recorded consent, writing nothing (issue 6 §5)', async () => {
     const deps = { db: t.db, clock, provinceCode: '96', documents: createDocumentsDeps({ maxFileBytes: 50 * 1024, maxFilesPerDossier: 8, maxRequestBytes: 1024 * 1024 }, clock) }
     const incoming = (p: FilePart) => ({ field: p.field!, name: p.name, bytes: p.bytes, size: p.bytes.length, tooLarge: false, overRequestLimit: false })
-    const d = await submitForm(deps, a.id, { kind: 'team_member', accountId: 'team-member-1', name: 'Tổ công nghệ số cộng đồng Khóm 3', consentRef: 'consent-test-1' }, {
-      procedureCode: BIRTH,
-      values: validForm(),
-      files: [incoming(certificate()), incoming(idPaper())],
-    })
-    const sub = await t.db.selectFrom('onlineSubmissions').selectAll().where('dossierId', '=', d.id).executeTakeFirstOrThrow()
-    expect(sub).toMatchObject({ applicantCitizenId: a.id, actorKind: 'team_member', actorId: 'team-member-1', consentRef: 'consent-test-1' })
-    const first = await t.db.selectFrom('dossierEvents').select(['actorId', 'actorName']).where('dossierId', '=', d.id).orderBy('seq').executeTakeFirstOrThrow()
-    expect(first).toEqual({ actorId: 'team-member-1', actorName: 'Tổ công nghệ số cộng đồng Khóm 3' })
-    const list = await a.browser.get('/cong-dan/ho-so')
-    expect(list.body).toContain('nộp thay bởi Tổ công nghệ số cộng đồng Khóm 3')
-    expect((await a.browser.get(`/cong-dan/ho-so/${d.id}`)).body).toContain('nộp thay bởi Tổ công nghệ số cộng đồng Khóm 3')
+    const before = await counts()
+    await expect(
+      submitForm(deps, a.id, { kind: 'team_member', accountId: 'team-member-1', name: 'Tổ công nghệ số cộng đồng Khóm 3', consentRef: 'consent-test-1' }, {
+        procedureCode: BIRTH,
+        values: validForm(),
+        files: [incoming(certificate()), incoming(idPaper())],
+      }),
+    ).rejects.toMatchObject({ code: 'OUTREACH.NOT_A_MEMBER' })
+    expect(await counts()).toEqual(before)
     // The database refuses a citizen actor other than the applicant.
     await expect(
       t.db.insertInto('onlineSubmissions').values({ dossierId: crypto.randomUUID(), applicantIdentityNumber: MAI, applicantCitizenId: a.id, actorKind: 'citizen', actorId: b.id, actorName: 'B', consentRef: null, draftId: null, submittedAt: clock.now() }).execute(),
@@ -458,5 +457,77 @@ describe('authorization: citizen B reaches nothing of citizen A', () => {
     expect(page.headers.location).toContain('/dang-nhap/cong-dan')
     expect((await anon.get('/api/v1/citizen/dossiers')).statusCode).toBe(401)
     expect((await counter.browser.get('/api/v1/citizen/wallet')).statusCode).toBe(403)
+  })
+})
+
+describe('assisted submission: a community digital team member submits for a citizen only with their consent (issue 6 §5)', () => {
+  let member: CitizenFixture
+  let consentId: string
+
+  beforeAll(async () => {
+    const admin = await staffFixture(t, 'admin', 'vp-ubnd-tinh')
+    member = await citizenFixture(t, { fullName: 'Trần Văn Hùng' })
+    const team = await admin.browser.api('POST', '/api/v1/outreach/teams', { communeCode: '32002', name: 'Tổ công nghệ số phường An Xuyên (thử)' })
+    expect(team.statusCode, team.body).toBe(201)
+    expect((await admin.browser.api('POST', `/api/v1/outreach/teams/${team.json().id}/members`, { identityNumber: member.identityNumber, fullName: member.fullName })).statusCode).toBe(201)
+  })
+
+  const assistedPost = (who: CitizenFixture, consent: string) => postForm(who, { consentId: consent, ...validForm() }, [certificate(), idPaper()])
+
+  it('refuses without a consent, with a made-up one, or to someone who is not a member — nothing written', async () => {
+    const before = await counts()
+    expect((await assistedPost(member, crypto.randomUUID())).statusCode).toBe(403)
+    expect((await member.browser.get(`/nop-ho-so/${BIRTH}?uy-quyen=${crypto.randomUUID()}`)).statusCode).toBe(403)
+    // A citizen who is not a member cannot act for anyone, whatever id they send.
+    expect((await assistedPost(b, crypto.randomUUID())).statusCode).toBe(403)
+    expect(await counts()).toEqual(before)
+  })
+
+  it('with the consent the citizen gave in their own session: the form is the citizen’s, the dossier records who acted for whom, the consent its use', async () => {
+    const req = await member.browser.api('POST', '/api/v1/outreach/consent-requests', { identityNumber: MAI, purpose: 'Nộp hồ sơ đăng ký khai sinh', scope: 'one_dossier', validDays: 7, method: 'in_session' })
+    expect(req.statusCode, req.body).toBe(201)
+    const approved = await a.browser.postForm(`/cong-dan/uy-quyen/yeu-cau/${req.json().id}`, { decision: 'approve' }, { csrfFrom: '/cong-dan/uy-quyen' })
+    expect(approved.statusCode).toBe(303)
+    consentId = (await t.db.selectFrom('outreachConsents').select('id').where('memberCitizenId', '=', member.id).executeTakeFirstOrThrow()).id
+
+    // Another member's consent is not usable by a non-member, even with the right id.
+    expect((await assistedPost(b, consentId)).statusCode).toBe(403)
+
+    const form = await member.browser.get(`/nop-ho-so/${BIRTH}?uy-quyen=${consentId}`)
+    expect(form.statusCode).toBe(200)
+    expect(form.body).toContain('Bạn đang nộp hồ sơ thay cho công dân')
+    expect(form.body).toContain('Nguyễn Thị Mai')
+    expect(form.body).not.toContain('value="save"') // no drafts in assisted mode
+
+    const r = await assistedPost(member, consentId)
+    expect(r.statusCode, r.body.slice(0, 500)).toBe(303)
+    expect(r.headers.location).toBe('/ho-tro/nop-thay')
+    const sub = await t.db.selectFrom('onlineSubmissions').selectAll().where('consentRef', '=', consentId).executeTakeFirstOrThrow()
+    expect([sub.actorKind, sub.actorId, sub.applicantCitizenId]).toEqual(['team_member', member.id, a.id])
+    const uses = await t.db.selectFrom('outreachConsentUses').select('dossierId').where('consentId', '=', consentId).execute()
+    expect(uses.map((u) => u.dossierId)).toEqual([sub.dossierId])
+    const first = await t.db.selectFrom('dossierEvents').select(['actorId', 'actorName']).where('dossierId', '=', sub.dossierId).orderBy('seq').executeTakeFirstOrThrow()
+    expect(first).toEqual({ actorId: member.id, actorName: 'Trần Văn Hùng' })
+    // The citizen sees it among their dossiers, with who submitted it for them.
+    expect((await a.browser.get('/cong-dan/ho-so')).body).toContain('nộp thay bởi Trần Văn Hùng')
+    const mine = await a.browser.get(`/cong-dan/ho-so/${sub.dossierId}`)
+    expect(mine.statusCode).toBe(200)
+    expect(mine.body).toContain('nộp thay bởi Trần Văn Hùng')
+  })
+
+  it('shows the office\'s messages on the citizen\'s dossier page once it is received (issue 7 §3, in-app channel)', async () => {
+    const sub = await t.db.selectFrom('onlineSubmissions').select('dossierId').where('consentRef', '=', consentId).executeTakeFirstOrThrow()
+    await staffAct(counter, sub.dossierId, { action: 'receive' })
+    await horizonPassed(t.db)
+    await collectJobs({ config: t.config, db: t.db, clock }).find((j) => j.name === 'outbox.dispatch')!.run()
+    const page = await a.browser.get(`/cong-dan/ho-so/${sub.dossierId}`)
+    expect(page.body).toContain('Thông báo của cơ quan')
+    expect(page.body).toMatch(/Đã tiếp nhận hồ sơ [0-9A-Z.]+-\d{6}-\d{4}/)
+  })
+
+  it('a one-dossier consent serves one dossier: a second submission is refused and writes nothing', async () => {
+    const before = await counts()
+    expect((await assistedPost(member, consentId)).statusCode).toBe(403)
+    expect(await counts()).toEqual(before)
   })
 })

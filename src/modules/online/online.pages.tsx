@@ -135,6 +135,8 @@ export interface EFormProps {
   wallet: WalletEntry[]
   saved?: boolean
   maxFileMb: number
+  /** Assisted submission (issue 6 §5): a community digital team member fills the form for the citizen who consented. */
+  assisted?: { consentId: string; applicantName: string } | undefined
 }
 
 /** The e-form of one procedure (case chosen), prefilled; drafts resume with their files. */
@@ -153,6 +155,12 @@ export function EFormPage(p: EFormProps) {
         <a href="/cong-dan/ho-so">{t('← Hồ sơ của tôi', '← My dossiers')}</a>
       </p>
       <h1>{t('Nộp hồ sơ trực tuyến', 'Submit online')}</h1>
+      {p.assisted ? (
+        <p class="notice">
+          {t('Bạn đang nộp hồ sơ thay cho công dân', 'You are submitting for')} <strong>{p.assisted.applicantName}</strong>
+          {t(', theo uỷ quyền công dân đã xác nhận. Hồ sơ ghi rõ người nộp thay.', ', under the consent they gave. The dossier records who acted for whom.')}
+        </p>
+      ) : null}
       <p>
         <strong>{ctx.procedure.name}</strong> <span class="muted">({ctx.procedure.code})</span>
       </p>
@@ -165,6 +173,7 @@ export function EFormPage(p: EFormProps) {
       {ctx.cases.length > 1 ? (
         <form method="get" action={action} class="card">
           {p.draft ? <input type="hidden" name="nhap" value={p.draft.id} /> : null}
+          {p.assisted ? <input type="hidden" name="uy-quyen" value={p.assisted.consentId} /> : null}
           <SelectInput name="truong-hop" label={t('Trường hợp của hồ sơ', 'Case')} value={ctx.caseName ?? ''} errors={{}} options={ctx.cases.map((c) => ({ value: c, label: c }))} />
           <button type="submit" class="secondary">
             {t('Chọn trường hợp', 'Choose case')}
@@ -174,6 +183,7 @@ export function EFormPage(p: EFormProps) {
       <form method="post" action={action} enctype="multipart/form-data" novalidate>
         <CsrfField token={p.csrf} />
         {p.draft ? <input type="hidden" name="draftId" value={p.draft.id} /> : null}
+        {p.assisted ? <input type="hidden" name="consentId" value={p.assisted.consentId} /> : null}
         {ctx.caseName ? <input type="hidden" name="caseName" value={ctx.caseName} /> : null}
         {ctx.cases.length > 1 ? (
           <p>
@@ -257,9 +267,13 @@ export function EFormPage(p: EFormProps) {
         </fieldset>
         <FieldError name="form" errors={{}} />
         <p class="actions">
-          <button type="submit" name="intent" value="save" class="secondary">
-            {t('Lưu nháp', 'Save draft')}
-          </button>{' '}
+          {p.assisted ? null : (
+            <>
+              <button type="submit" name="intent" value="save" class="secondary">
+                {t('Lưu nháp', 'Save draft')}
+              </button>{' '}
+            </>
+          )}
           <button type="submit" name="intent" value="submit">
             {t('Nộp hồ sơ', 'Submit')}
           </button>
@@ -361,6 +375,8 @@ export interface MyDossierProps {
   results: DossierFileView[]
   documents: { requirement: string; digitisationStatus: number }[]
   fees: FeeView[]
+  /** The office's messages about this dossier (notify's in-app channel), oldest first. */
+  messages: { id: string; subject: string; body: string; createdAt: Date }[]
   onlinePayment: boolean
   errors: FieldErrors
   message?: string | undefined
@@ -519,6 +535,22 @@ export function MyDossierPage(p: MyDossierProps) {
           <p>{t('Chưa có tệp.', 'No files.')}</p>
         )}
       </section>
+      {p.messages.length ? (
+        <section aria-labelledby="messages-title">
+          <h2 id="messages-title">{t('Thông báo của cơ quan', 'Messages from the office')}</h2>
+          <ol class="messages">
+            {p.messages.map((msg) => (
+              <li>
+                <strong>{msg.subject}</strong> <span class="muted">{formatVnDateTime(msg.createdAt)}</span>
+                <p class="pre-line">{msg.body}</p>
+              </li>
+            ))}
+          </ol>
+          <p>
+            <a href="/cong-dan/thong-bao">{t('Tất cả thông báo, cách nhận thông báo', 'All messages, how to receive them')}</a>
+          </p>
+        </section>
+      ) : null}
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('Quá trình xử lý', 'Progress')}</h2>
         <ol class="timeline">

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { CitizenPrincipal } from '../../shared/auth.js'
+import { inTransaction } from '../../shared/database.js'
 import { DomainError, NotFoundError, ValidationError } from '../../shared/errors.js'
 import { tr } from '../../shared/i18n.js'
 import type { ModuleDeps, VidanModule } from '../../shared/module.js'
@@ -9,6 +10,8 @@ import { multipartFields, multipartFiles } from '../../shared/multipart.js'
 import { contentDisposition, createDocumentsDeps, receiveFiles, type IncomingFile } from '../documents/index.js'
 import { STATUS_LABELS, type DossierRow } from '../dossiers/index.js'
 import { getCitizen, maskIdentityNumber } from '../identity/index.js'
+import { inAppMessagesOfDossier } from '../notify/index.js'
+import { actingConsentOfMember, type ActingConsent } from '../outreach/index.js'
 import { nationalGateway, obligationsOfDossier, startOnlinePayment, type PaymentDeps, type PaymentSettings } from '../payments/index.js'
 import { EFormPage, MyDossierPage, MyDossiersPage, WalletPage, WithdrawPage, type FeeView } from './online.pages.js'
 import {
@@ -140,23 +143,43 @@ export function onlineModule(payments: PaymentSettings): VidanModule {
       const maxFileMb = Math.round((m.uploads.maxFileBytes / (1024 * 1024)) * 100) / 100
 
       // ---- the e-form -------------------------------------------------------------------------------
-      const showForm = async (req: FastifyRequest, reply: FastifyReply, code: string, o: { caseName?: string | undefined; draft?: DraftRow | undefined; values?: Record<string, string>; errors?: FieldErrors; status?: number; saved?: boolean }) => {
+      // Assisted submission (issue 6 §5): the member's consent from the citizen, checked now and again in the submitting transaction.
+      const actingFor = async (req: FastifyRequest, consentId: string | undefined): Promise<(ActingConsent & { applicantCitizenId: string }) | undefined> => {
+        if (!consentId) return undefined
+        const a = await inTransaction(m.db, (trx) => actingConsentOfMember(trx, me(req).citizenId, consentId, m.clock.now()))
+        if (!a.applicantCitizenId) {
+          throw new DomainError('conflict', 'ONLINE.ASSISTED_APPLICANT_WITHOUT_ACCOUNT', 'Công dân này chưa từng đăng nhập bằng tài khoản định danh điện tử, nên chưa nộp thay trực tuyến được; hướng dẫn công dân nộp tại bộ phận một cửa hoặc đăng nhập một lần.')
+        }
+        return { ...a, applicantCitizenId: a.applicantCitizenId }
+      }
+
+      const showForm = async (req: FastifyRequest, reply: FastifyReply, code: string, o: { caseName?: string | undefined; draft?: DraftRow | undefined; values?: Record<string, string>; errors?: FieldErrors; status?: number; saved?: boolean; assisted?: ActingConsent & { applicantCitizenId: string } }) => {
         const ctx = await loadFormContext(deps, code, o.caseName ?? o.draft?.values['caseName'])
-        const c = await getCitizen(m.db, me(req).citizenId)
+        const c = await getCitizen(m.db, o.assisted?.applicantCitizenId ?? me(req).citizenId)
         const values = o.values ?? { ...prefillFrom(c), ...(o.draft?.values ?? {}) }
-        const wallet = await listWallet(m.db, c.identityNumber)
+        // A member sees the form, never the citizen's document wallet.
+        const wallet = o.assisted ? [] : await listWallet(m.db, c.identityNumber)
+        const assisted = o.assisted ? { consentId: o.assisted.consentId, applicantName: c.fullName } : undefined
         return reply.page(
           { title: tr(req.lang, `Nộp hồ sơ: ${ctx.procedure.name}`, `Submit: ${ctx.procedure.name}`), status: o.status ?? 200 },
-          <EFormPage lang={req.lang} csrf={reply.csrfToken()} ctx={ctx} values={values} errors={o.errors ?? {}} draft={o.draft} wallet={wallet} saved={o.saved} maxFileMb={maxFileMb} />,
+          <EFormPage lang={req.lang} csrf={reply.csrfToken()} ctx={ctx} values={values} errors={o.errors ?? {}} draft={o.draft} wallet={wallet} saved={o.saved} maxFileMb={maxFileMb} assisted={assisted} />,
         )
       }
 
+      // From the member's consent list: a procedure code and the consent, to the e-form in assisted mode.
+      app.get('/nop-ho-so', { schema: { hide: true, querystring: z.object({ 'thu-tuc': z.string().max(40).default(''), 'uy-quyen': z.string().max(60).optional() }) }, preHandler: citizen }, async (req, reply) => {
+        const code = req.query['thu-tuc'].trim()
+        if (!/^[0-9]+\.[0-9]{6}(\.[A-Z0-9]+)?$/.test(code)) return reply.redirect('/thu-tuc', 303)
+        return reply.redirect(`/nop-ho-so/${encodeURIComponent(code)}${req.query['uy-quyen'] ? `?uy-quyen=${encodeURIComponent(req.query['uy-quyen'])}` : ''}`, 303)
+      })
+
       app.get(
         '/nop-ho-so/:code',
-        { schema: { hide: true, params: ProcedureCodeParam, querystring: z.object({ 'truong-hop': z.string().max(500).optional(), nhap: z.string().max(60).optional(), 'da-luu': z.string().max(2).optional() }) }, preHandler: citizen },
+        { schema: { hide: true, params: ProcedureCodeParam, querystring: z.object({ 'truong-hop': z.string().max(500).optional(), nhap: z.string().max(60).optional(), 'da-luu': z.string().max(2).optional(), 'uy-quyen': z.string().max(60).optional() }) }, preHandler: citizen },
         async (req, reply) => {
-          const draft = req.query.nhap ? await getMyDraft(m.db, me(req).citizenId, req.query.nhap) : undefined
-          return showForm(req, reply, req.params.code, { caseName: req.query['truong-hop'], draft, saved: req.query['da-luu'] === '1' })
+          const assisted = await actingFor(req, req.query['uy-quyen'])
+          const draft = req.query.nhap && !assisted ? await getMyDraft(m.db, me(req).citizenId, req.query.nhap) : undefined
+          return showForm(req, reply, req.params.code, { caseName: req.query['truong-hop'], draft, saved: req.query['da-luu'] === '1', assisted })
         },
       )
 
@@ -166,8 +189,14 @@ export function onlineModule(payments: PaymentSettings): VidanModule {
         async (req, reply) => {
           const { fields, files } = await readPost(req, deps.documents.limits)
           const post: FormPost = { procedureCode: req.params.code, draftId: fields['draftId'] || undefined, values: fields, files }
-          const intent = fields['intent'] === 'save' ? 'save' : 'submit'
+          const assisted = await actingFor(req, fields['consentId'] || undefined)
+          const intent = fields['intent'] === 'save' && !assisted ? 'save' : 'submit'
           try {
+            if (assisted) {
+              await submitForm(deps, assisted.applicantCitizenId, { kind: 'team_member', accountId: me(req).citizenId, name: me(req).fullName, consentRef: assisted.consentId }, { ...post, draftId: undefined })
+              // The member's page lists the consent with the dossier it served; the citizen sees it in their dossiers.
+              return reply.redirect('/ho-tro/nop-thay', 303)
+            }
             if (intent === 'save') {
               const d = await saveDraft(deps, me(req), post)
               return reply.redirect(`/nop-ho-so/${encodeURIComponent(req.params.code)}?nhap=${d.id}&da-luu=1`, 303)
@@ -176,9 +205,9 @@ export function onlineModule(payments: PaymentSettings): VidanModule {
             return reply.redirect(`/cong-dan/ho-so/${d.id}?da-nop=1`, 303)
           } catch (e) {
             if (!(e instanceof DomainError) || e.kind !== 'invalid') throw e
-            const draft = post.draftId ? await getMyDraft(m.db, me(req).citizenId, post.draftId).catch(() => undefined) : undefined
+            const draft = post.draftId && !assisted ? await getMyDraft(m.db, me(req).citizenId, post.draftId).catch(() => undefined) : undefined
             const errors = fieldsOf(e)
-            return showForm(req, reply, req.params.code, { caseName: fields['caseName'] || undefined, draft, values: fields, errors: Object.keys(errors).length ? errors : { form: [e.message] }, status: 400 })
+            return showForm(req, reply, req.params.code, { caseName: fields['caseName'] || undefined, draft, values: fields, errors: Object.keys(errors).length ? errors : { form: [e.message] }, status: 400, assisted })
           }
         },
       )
@@ -217,6 +246,7 @@ export function onlineModule(payments: PaymentSettings): VidanModule {
             results={x.results}
             documents={x.documents}
             fees={await feesOf(x.dossier)}
+            messages={await inAppMessagesOfDossier(m.db, x.dossier.id)}
             onlinePayment={!!pay.gateway}
             errors={o.errors ?? {}}
             message={o.message}

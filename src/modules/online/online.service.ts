@@ -24,6 +24,7 @@ import {
 import { createDocuments, FilesRefusedError, findDocuments, prepareFiles, readDocument, storeBlobs, type DocumentRecord, type DocumentsDeps, type IncomingFile, type PreparedFile } from '../documents/index.js'
 import { getCitizen, type CitizenView } from '../identity/index.js'
 import { listCurrentCommunes } from '../org/index.js'
+import { assertActingFor, recordConsentUse } from '../outreach/index.js'
 import { checkForm, FormDefinition, isConditional, isHeading, isTheEForm, type CleanForm, type FieldErrors, type ProvidedDocument, type Requirement } from './online.forms.js'
 import type { WalletSource } from './online.tables.js'
 import './online.tables.js'
@@ -316,6 +317,8 @@ export async function submitForm(deps: OnlineDeps, applicantCitizenId: string, a
   const person: ApplicantPrincipal = { kind: 'applicant', id: actorId(actor), name: actor.name }
   return inTransaction(deps.db, async (trx) => {
     if (c.draft) await getMyDraft(trx, actor.kind === 'citizen' ? actor.citizenId : applicantCitizenId, c.draft.id, { lock: true }) // a second submit of the same draft waits, then finds it used
+    // Issue 6 §5: a team member acts for a citizen only under that citizen's recorded consent (locked until commit).
+    if (actor.kind === 'team_member') await assertActingFor(trx, { memberCitizenId: actor.accountId, consentId: actor.consentRef, applicantCitizenId }, now)
     // The bytes first, before the dossier takes any lock.
     await storeBlobs(trx, deps.documents, c.uploads.map((u) => u.file))
     const { applicant, extra, caseName, communeCode } = c.clean
@@ -374,6 +377,7 @@ export async function submitForm(deps: OnlineDeps, applicantCitizenId: string, a
       await addWalletItem(trx, { ownerIdentityNumber: c.applicant.identityNumber, documentId: f.id, source: 'upload', title: position !== undefined ? (c.ctx.requirements[position]?.name ?? f.name) : f.name, dossierId: d.id, legalCopy: false, at: now })
     }
     if (c.draft) await trx.updateTable('onlineDrafts').set({ dossierId: d.id, updatedAt: now }).where('id', '=', c.draft.id).execute()
+    if (actor.kind === 'team_member') await recordConsentUse(trx, { consentId: actor.consentRef, memberCitizenId: actor.accountId, dossierId: d.id, dossierCode: d.code }, now)
     await appendOutboxEvent(trx, {
       topic: 'online.submitted',
       aggregateType: 'dossier',

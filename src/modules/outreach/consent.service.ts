@@ -336,6 +336,16 @@ export async function assertActingFor(trx: Trx, input: ActingForInput, now: Date
  * `assertActingFor`). Recording the same dossier again changes nothing; a one-dossier consent
  * refuses a second dossier (NoConsentError OUTREACH.CONSENT_USED).
  */
+/**
+ * The consent a member holds, checked as `assertActingFor` checks it, for the applicant the
+ * consent itself names (opening the e-form in assisted mode: the member does not type who).
+ */
+export async function actingConsentOfMember(trx: Trx, memberCitizenId: string, consentId: string, now: Date): Promise<ActingConsent> {
+  const c = UUID.test(consentId) ? await trx.selectFrom('outreachConsents').select(['citizenIdentityNumber', 'memberCitizenId']).where('id', '=', consentId).executeTakeFirst() : undefined
+  if (!c || c.memberCitizenId !== memberCitizenId) throw new NoConsentError('OUTREACH.CONSENT_NOT_FOUND', 'Không có uỷ quyền của công dân cho bạn (mã uỷ quyền không đúng).')
+  return assertActingFor(trx, { memberCitizenId, consentId, applicantIdentityNumber: c.citizenIdentityNumber }, now)
+}
+
 export async function recordConsentUse(trx: Trx, input: { consentId: string; memberCitizenId: string; dossierId: string; dossierCode?: string | null }, now: Date): Promise<{ useId: string }> {
   const seen = await trx.selectFrom('outreachConsentUses').select('id').where('consentId', '=', input.consentId).where('dossierId', '=', input.dossierId).executeTakeFirst()
   if (seen) return { useId: seen.id }

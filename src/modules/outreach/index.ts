@@ -11,7 +11,7 @@ export { outreachModule, type OutreachSettings } from './outreach.routes.js'
  * CONSENT_REVOKED, CONSENT_EXPIRED, CONSENT_USED) and answers who acts for whom;
  * `recordConsentUse` then records the dossier the consent was used for (shown to the citizen).
  */
-export { assertActingFor, recordConsentUse, NoConsentError, type ActingConsent, type ActingForInput } from './consent.service.js'
+export { actingConsentOfMember, assertActingFor, recordConsentUse, NoConsentError, type ActingConsent, type ActingForInput } from './consent.service.js'
 
 /** The active membership of a citizen (undefined when they are not a member), for pages that offer assisted mode. */
 export { findMembership, type Membership } from './outreach.service.js'

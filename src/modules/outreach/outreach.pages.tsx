@@ -219,6 +219,17 @@ function ConsentTable(p: { lang: Lang; consents: ConsentListItem[]; who: 'member
               <td>{c.uses.length ? c.uses.map((u) => <div>{u.dossierCode ?? u.dossierId.slice(0, 8)} · {when(u.usedAt)}</div>) : '—'}</td>
               <td>
                 {l(p.lang, STATE[c.state])}
+                {p.who === 'citizen' && c.state === 'active' ? (
+                  // The member's way to the e-form for this citizen (issue 6 §5).
+                  <form method="get" action="/nop-ho-so">
+                    <input type="hidden" name="uy-quyen" value={c.id} />
+                    <label for={`proc-${c.id}`}>{t('Mã thủ tục cần nộp (ví dụ 1.001193)', 'Procedure code (e.g. 1.001193)')}</label>
+                    <input id={`proc-${c.id}`} name="thu-tuc" required maxLength={40} inputMode="decimal" />
+                    <button type="submit" class="secondary">
+                      {t('Nộp hồ sơ thay', 'Submit for them')}
+                    </button>
+                  </form>
+                ) : null}
                 {p.who === 'member' && c.state === 'active' && p.csrf ? (
                   <form method="post" action={`/cong-dan/uy-quyen/${c.id}/thu-hoi`}>
                     <CsrfField token={p.csrf} />

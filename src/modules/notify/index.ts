@@ -4,7 +4,7 @@ export { notifyModule, maskRecipient, MESSAGES_PATH, type NotifySettings } from 
 /** The e-mail channel (SMTP, nodemailer). */
 export { smtpSender, SendError, type EmailSender, type SmtpSettings } from './notify.channels.js'
 /** The in-app messages of a dossier or a citizen ("my dossiers" shows them), and the jobs' steps for tests and drills. */
-export { inAppMessagesOf, inAppMessagesOfDossier, planNotifications, sendDueNotifications, type InAppMessage, type NotifyDeps } from './notify.service.js'
+export { inAppMessagesOf, inAppMessagesOfDossier, notifyPersonalData, planNotifications, sendDueNotifications, type InAppMessage, type NotifyDeps } from './notify.service.js'
 export { renderMessage, TEMPLATES, TEMPLATE_LABELS, type TemplateKey } from './notify.templates.js'
 /** The SMS port, the brandname gateway's HTTP adapter, the "not configured" sender and the coded errors. */
 export { httpSmsSender, noSmsSender, SmsInvalidNumberError, SmsRefusedError, SmsUnavailableError, type SmsGatewayConfig, type SmsSender, type SmsStatus } from './sms.gateway.js'

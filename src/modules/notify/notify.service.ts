@@ -242,3 +242,18 @@ export async function savePreferences(db: Db, clock: Clock, citizenId: string, i
   if (!saved) throw new ConcurrentUpdateError('notification_preferences', citizenId)
   return saved
 }
+
+/** What notify holds about one citizen, for their own data export: channel choices and every message sent about their dossiers (with its recipient and outcome). */
+export async function notifyPersonalData(db: Db, citizenId: string) {
+  const [preferences, messages] = await Promise.all([
+    db.selectFrom('notificationPreferences').selectAll().where('citizenId', '=', citizenId).executeTakeFirst(),
+    db
+      .selectFrom('notifications')
+      .select(['dossierCode', 'template', 'channel', 'recipient', 'subject', 'body', 'status', 'createdAt', 'sentAt', 'readAt'])
+      .where('citizenId', '=', citizenId)
+      .orderBy('createdAt')
+      .orderBy('eventId')
+      .execute(),
+  ])
+  return { preferences: preferences ?? null, messages }
+}

@@ -19,3 +19,6 @@ export { seedDemoWallets } from './online.seed.js'
 
 /** Wallet items of a document owner; the B §7.3 reuse status of a wallet source. */
 export { listWallet, reuseStatusOf } from './online.service.js'
+
+/** What online services hold about one citizen (their data export). */
+export { onlinePersonalData } from './online.service.js'

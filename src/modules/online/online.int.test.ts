@@ -525,6 +525,23 @@ describe('assisted submission: a community digital team member submits for a cit
     expect(page.body).toMatch(/Đã tiếp nhận hồ sơ [0-9A-Z.]+-\d{6}-\d{4}/)
   })
 
+  it('puts the submission in the citizen\'s and the member\'s data exports, and nothing of it in another citizen\'s (issue 6 §6)', async () => {
+    const sub = await t.db.selectFrom('onlineSubmissions').select('dossierId').where('consentRef', '=', consentId).executeTakeFirstOrThrow()
+    const exportOf = async (who: CitizenFixture) => {
+      const r = await who.browser.get('/api/v1/citizen/me/export')
+      expect(r.statusCode).toBe(200)
+      return r.json<{ online: { submissions: { dossierId: string }[]; wallet: unknown[] }; notifications: { messages: { dossierCode: string | null }[] } }>()
+    }
+    const mine = await exportOf(a)
+    expect(mine.online.submissions.map((x) => x.dossierId)).toContain(sub.dossierId)
+    expect(mine.online.wallet.length).toBeGreaterThan(0)
+    expect(mine.notifications.messages.length).toBeGreaterThan(0)
+    expect((await exportOf(member)).online.submissions.map((x) => x.dossierId)).toEqual([sub.dossierId])
+    const other = await exportOf(b)
+    expect(other.online.submissions.map((x) => x.dossierId)).not.toContain(sub.dossierId)
+    expect(JSON.stringify(other)).not.toContain(MAI)
+  })
+
   it('a one-dossier consent serves one dossier: a second submission is refused and writes nothing', async () => {
     const before = await counts()
     expect((await assistedPost(member, consentId)).statusCode).toBe(403)

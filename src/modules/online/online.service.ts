@@ -563,3 +563,18 @@ export async function openWalletItem(deps: OnlineDeps, ownerIdentityNumber: stri
 }
 
 export type { FieldErrors }
+
+/** What online services hold about one citizen, for their own data export: drafts, submissions they made or that are theirs, wallet items with their reuses. */
+export async function onlinePersonalData(db: Db, citizenId: string, identityNumber: string) {
+  const [drafts, submissions, wallet] = await Promise.all([
+    db.selectFrom('onlineDrafts').selectAll().where('citizenId', '=', citizenId).orderBy('updatedAt').execute(),
+    db
+      .selectFrom('onlineSubmissions')
+      .selectAll()
+      .where((eb) => eb.or([eb('applicantIdentityNumber', '=', identityNumber), eb('actorId', '=', citizenId)]))
+      .orderBy('submittedAt')
+      .execute(),
+    listWallet(db, identityNumber),
+  ])
+  return { drafts, submissions, wallet }
+}

@@ -3,6 +3,8 @@ import { NotFoundError } from '../../shared/errors.js'
 import { documentsOfOwner } from '../documents/index.js'
 import { dossiersOfPerson } from '../dossiers/index.js'
 import { citizenPersonalData } from '../identity/index.js'
+import { notifyPersonalData } from '../notify/index.js'
+import { onlinePersonalData } from '../online/index.js'
 import { outreachPersonalData } from '../outreach/index.js'
 import { paymentsOfDossiers } from '../payments/index.js'
 
@@ -14,7 +16,8 @@ export const EXPORT_FORMAT = 'vidan.personal-data.v1'
  * (identity number unmasked: this export goes to its owner only), login sessions, consents given
  * and used, memberships and consents held as a team member, the dossiers they are applicant or
  * owner of with their history, the fees and payments of those dossiers, and their documents'
- * metadata. Read in one pass; nothing about anyone else beyond what their own dossiers name (masked).
+ * metadata, their online drafts, submissions and document wallet, their notification choices and
+ * messages. Read in one pass; nothing about anyone else beyond what their own dossiers name (masked).
  */
 export async function exportPersonalData(db: Db, citizenId: string, now: Date) {
   const identity = await citizenPersonalData(db, citizenId)
@@ -33,6 +36,8 @@ export async function exportPersonalData(db: Db, citizenId: string, now: Date) {
       dossiers.map((d) => d.id),
     ),
     documents: await documentsOfOwner(db, n),
+    online: await onlinePersonalData(db, citizenId, n),
+    notifications: await notifyPersonalData(db, citizenId),
   }
 }
 

@@ -73,7 +73,7 @@ describe('page sweep', () => {
 
   it('administrator pages pass axe and fit 360 px', async () => {
     const { ctx, page } = await staffPage('quantri')
-    for (const p of ['/staff', '/staff/password', '/admin/lich-lam-viec', '/staff/ho-so', '/staff/so-theo-doi', '/admin/staff']) await check(page, p)
+    for (const p of ['/staff', '/staff/password', '/admin/lich-lam-viec', '/staff/ho-so', '/staff/so-theo-doi', '/admin/webhooks', '/admin/outbox', '/admin/staff']) await check(page, p)
     const firstAccount = await page.locator('table a').first().getAttribute('href')
     expect(firstAccount).toMatch(/^\/admin\/staff\//)
     await check(page, firstAccount!)
@@ -107,7 +107,7 @@ describe('page sweep', () => {
     await page.getByRole('button', { name: 'Đăng nhập' }).click()
     await page.getByRole('button', { name: 'Đồng ý' }).click()
     await page.waitForURL(/\/cong-dan\/tai-khoan$/)
-    for (const p of ['/cong-dan/tai-khoan', '/cong-dan/uy-quyen', '/cong-dan/du-lieu-cua-toi', '/ho-tro/nop-thay']) await check(page, p)
+    for (const p of ['/cong-dan/tai-khoan', '/cong-dan/uy-quyen', '/cong-dan/du-lieu-cua-toi', '/ho-tro/nop-thay', '/cong-dan/thong-bao']) await check(page, p)
     await ctx.close()
   })
 

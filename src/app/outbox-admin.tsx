@@ -105,7 +105,8 @@ export function registerOutboxAdmin(appIn: FastifyInstance, deps: { db: Db; cloc
       <>
         <h1>{t('Hàng đợi sự kiện (outbox)', 'Outbox')}</h1>
         {req.query.replayed !== undefined && <p role="status">{t(`Đã đưa lại ${req.query.replayed} sự kiện vào hàng đợi.`, `${req.query.replayed} event(s) put back in the queue.`)}</p>}
-        <table>
+        <div class="table-wrap" role="region" tabIndex={0} aria-label={t('Theo bên nhận', 'By subscriber')}>
+          <table>
           <caption>{t('Theo bên nhận', 'By subscriber')}</caption>
           <thead>
             <tr>
@@ -138,12 +139,14 @@ export function registerOutboxAdmin(appIn: FastifyInstance, deps: { db: Db; cloc
               </tr>
             ))}
           </tbody>
-        </table>
+          </table>
+        </div>
         <h2>{t('Thư chết', 'Dead letters')}</h2>
         {dead.length === 0 ? (
           <p>{t('Không có.', 'None.')}</p>
         ) : (
-          <table>
+          <div class="table-wrap" role="region" tabIndex={0} aria-label={t('Thư chết', 'Dead letters')}>
+            <table>
             <thead>
               <tr>
                 <th scope="col">{t('Bên nhận', 'Subscriber')}</th>
@@ -175,13 +178,15 @@ export function registerOutboxAdmin(appIn: FastifyInstance, deps: { db: Db; cloc
                 </tr>
               ))}
             </tbody>
-          </table>
+            </table>
+          </div>
         )}
         <h2>{t('Đang chờ gửi (50 đầu)', 'Pending (first 50)')}</h2>
         {pending.length === 0 ? (
           <p>{t('Không có.', 'None.')}</p>
         ) : (
-          <table>
+          <div class="table-wrap" role="region" tabIndex={0} aria-label={t('Đang chờ gửi', 'Pending')}>
+            <table>
             <thead>
               <tr>
                 <th scope="col">{t('Bên nhận', 'Subscriber')}</th>
@@ -206,7 +211,8 @@ export function registerOutboxAdmin(appIn: FastifyInstance, deps: { db: Db; cloc
                 </tr>
               ))}
             </tbody>
-          </table>
+            </table>
+          </div>
         )}
       </>,
     )

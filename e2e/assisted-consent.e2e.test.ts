@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_CITIZEN_PASSWORD, DEMO_CITIZENS } from '../src/sim/demo-idp/index.js'
 import { startSmsSimulator, type SmsSimulator } from '../src/sim/sms/index.js'
 import { startServer, type ServerProcess } from '../test/support/server-process.js'
-import { launchBrowser, overflowsHorizontally, phoneContext, seriousAxeViolations } from './support/browser.js'
+import { expectFits, launchBrowser, phoneContext } from './support/browser.js'
 
 // Issue 6 §5 in a real browser: the demo team member (Trần Văn Hùng, seeded in demo mode) asks
 // Nguyễn Thị Mai's consent; the code reaches "her phone" (the SMS simulator's inbox page), the
@@ -28,10 +28,7 @@ afterAll(async () => {
   await sim?.close()
 })
 
-async function fits(page: Page, what: string) {
-  expect(await seriousAxeViolations(page), what).toEqual([])
-  expect(await overflowsHorizontally(page), what).toBe(false)
-}
+const fits = expectFits
 
 async function citizenLogin(identityNumber: string, next: string): Promise<Page> {
   const ctx = await phoneContext(browser)

@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_CITIZEN_PASSWORD, DEMO_CITIZENS } from '../src/sim/demo-idp/index.js'
 import { startServer, type ServerProcess } from '../test/support/server-process.js'
-import { launchBrowser, overflowsHorizontally, phoneContext, seriousAxeViolations } from './support/browser.js'
+import { expectFits, launchBrowser, phoneContext } from './support/browser.js'
 
 // A citizen logs in through the bundled demo identity provider of `vidan serve` (no
 // configuration, as after `npm start`), lands on "Tài khoản của tôi" and logs out.
@@ -19,10 +19,7 @@ afterAll(async () => {
   await server?.stop()
 })
 
-async function fits(page: Page, what: string) {
-  expect(await seriousAxeViolations(page), what).toEqual([])
-  expect(await overflowsHorizontally(page), what).toBe(false)
-}
+const fits = expectFits
 
 describe('citizen login in a real browser', () => {
   it('logs in through the demo provider, shows my account, logs out; every page accessible at 360 px', async () => {

@@ -4,7 +4,7 @@ import { DEMO_CITIZEN_PASSWORD, DEMO_CITIZENS } from '../src/sim/demo-idp/index.
 import { startPaymentSimulator, type PaymentSimulator } from '../src/sim/payment/index.js'
 import { makePdf } from '../test/support/files.js'
 import { startServer, type ServerProcess } from '../test/support/server-process.js'
-import { launchBrowser, overflowsHorizontally, phoneContext, seriousAxeViolations } from './support/browser.js'
+import { expectFits, launchBrowser, phoneContext } from './support/browser.js'
 
 // Issue 6 acceptance, in a real browser at 360 px: a citizen logs in through the bundled identity
 // provider, finds "đăng ký khai sinh", fills the prefilled e-form, uploads a PDF, reuses a document
@@ -33,10 +33,7 @@ afterAll(async () => {
   await sim?.close()
 })
 
-async function fits(page: Page, what: string) {
-  expect(await seriousAxeViolations(page), what).toEqual([])
-  expect(await overflowsHorizontally(page), what).toBe(false)
-}
+const fits = expectFits
 
 /** Uploads a PDF for every required document of the form that has no wallet choice. */
 async function uploadRequired(page: Page, skip: number[] = []) {

@@ -1,5 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { expect } from 'vitest'
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
 
@@ -74,4 +75,10 @@ export async function measureTransfer(page: Page, url: string): Promise<{ status
   await page.waitForLoadState('networkidle')
   await Promise.all(pending)
   return { status: res?.status(), transfer: t }
+}
+
+/** The page passes axe (no serious or critical violations) and fits 360 px without horizontal scrolling. */
+export async function expectFits(page: Page, what: string): Promise<void> {
+  expect(await seriousAxeViolations(page), what).toEqual([])
+  expect(await overflowsHorizontally(page), what).toBe(false)
 }

@@ -1,18 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { h } from 'preact'
-import { DomainError, type ErrorKind } from '../shared/errors.js'
+import { DomainError, HTTP_STATUS } from '../shared/errors.js'
 import { tr } from '../shared/i18n.js'
 
-const STATUS: Record<ErrorKind, number> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  locked: 423,
-  rate_limited: 429,
-  unavailable: 503,
-}
 
 export interface ApiError {
   status: number
@@ -37,7 +27,7 @@ function validationDetails(e: FastifyError) {
 
 /** Maps any thrown error to the one error shape. Unknown errors become a generic 500. */
 export function toApiError(e: unknown): ApiError {
-  if (e instanceof DomainError) return { status: STATUS[e.kind], code: e.code, message: e.message, details: e.details }
+  if (e instanceof DomainError) return { status: HTTP_STATUS[e.kind], code: e.code, message: e.message, details: e.details }
   const fe = e as FastifyError
   if (fe?.validation) {
     return { status: 400, code: 'VALIDATION.FAILED', message: 'Dữ liệu gửi lên không hợp lệ.', details: validationDetails(fe) }

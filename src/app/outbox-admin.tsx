@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { Clock } from '../shared/clock.js'
 import type { Db } from '../shared/database.js'
 import { NotFoundError } from '../shared/errors.js'
-import { tr } from '../shared/i18n.js'
+import { formatVnDateTime, tr, type Lang } from '../shared/i18n.js'
 import type { Guards } from '../shared/module.js'
 import { listDeliveries, outboxStats, replayAllDead, replayDelivery, type DeliveryView } from '../shared/outbox-dispatcher.js'
 import { CsrfField } from '../shared/ui/layout.js'
@@ -42,9 +42,55 @@ const dto = (d: DeliveryView) => ({
   deadAt: d.deadAt ? new Date(d.deadAt).toISOString() : null,
 })
 
-const fmt = (d: Date | null) => (d ? new Date(d).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : '')
+const fmt = (d: Date | null) => (d ? formatVnDateTime(new Date(d)) : '')
 
 /** Registers /admin/outbox and /api/v1/admin/outbox/… (administrators only). */
+/** Dead letters (when they died, a replay button) or pending deliveries (their next attempt). */
+function DeliveryTable(p: { lang: Lang; kind: 'dead' | 'pending'; rows: DeliveryView[]; csrf: string }) {
+  const t = (vi: string, en: string) => tr(p.lang, vi, en)
+  if (!p.rows.length) return <p>{t('Không có.', 'None.')}</p>
+  const dead = p.kind === 'dead'
+  return (
+    <div class="table-wrap" role="region" tabIndex={0} aria-label={dead ? t('Thư chết', 'Dead letters') : t('Đang chờ gửi', 'Pending')}>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('Bên nhận', 'Subscriber')}</th>
+            <th scope="col">{t('Sự kiện', 'Event')}</th>
+            <th scope="col">{t('Đối tượng', 'Aggregate')}</th>
+            <th scope="col">{t('Số lần thử', 'Attempts')}</th>
+            <th scope="col">{dead ? t('Lúc', 'At') : t('Lần thử tới', 'Next attempt')}</th>
+            <th scope="col">{t('Lỗi cuối', 'Last error')}</th>
+            {dead ? <th scope="col">{t('Thao tác', 'Action')}</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {p.rows.map((d) => (
+            <tr>
+              <td>{d.subscriber}</td>
+              <td>
+                #{d.eventId} {d.topic}
+              </td>
+              <td>{d.aggregateId}</td>
+              <td>{d.attempts}</td>
+              <td>{fmt(dead ? d.deadAt : d.nextAttemptAt)}</td>
+              <td>{d.lastError}</td>
+              {dead ? (
+                <td>
+                  <form method="post" action={`/admin/outbox/${encodeURIComponent(d.subscriber)}/replay/${d.eventId}`}>
+                    <CsrfField token={p.csrf} />
+                    <button type="submit">{t('Gửi lại', 'Replay')}</button>
+                  </form>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
 export function registerOutboxAdmin(appIn: FastifyInstance, deps: { db: Db; clock: Clock; guards: Guards }): void {
   const app = appIn.withTypeProvider<ZodTypeProvider>()
   const admin = deps.guards.staff('admin')
@@ -142,78 +188,9 @@ export function registerOutboxAdmin(appIn: FastifyInstance, deps: { db: Db; cloc
           </table>
         </div>
         <h2>{t('Thư chết', 'Dead letters')}</h2>
-        {dead.length === 0 ? (
-          <p>{t('Không có.', 'None.')}</p>
-        ) : (
-          <div class="table-wrap" role="region" tabIndex={0} aria-label={t('Thư chết', 'Dead letters')}>
-            <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('Bên nhận', 'Subscriber')}</th>
-                <th scope="col">{t('Sự kiện', 'Event')}</th>
-                <th scope="col">{t('Đối tượng', 'Aggregate')}</th>
-                <th scope="col">{t('Số lần thử', 'Attempts')}</th>
-                <th scope="col">{t('Lỗi cuối', 'Last error')}</th>
-                <th scope="col">{t('Lúc', 'At')}</th>
-                <th scope="col">{t('Thao tác', 'Action')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {dead.map((d) => (
-                <tr>
-                  <td>{d.subscriber}</td>
-                  <td>
-                    #{d.eventId} {d.topic}
-                  </td>
-                  <td>{d.aggregateId}</td>
-                  <td>{d.attempts}</td>
-                  <td>{d.lastError}</td>
-                  <td>{fmt(d.deadAt)}</td>
-                  <td>
-                    <form method="post" action={`/admin/outbox/${encodeURIComponent(d.subscriber)}/replay/${d.eventId}`}>
-                      <CsrfField token={token} />
-                      <button type="submit">{t('Gửi lại', 'Replay')}</button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-            </table>
-          </div>
-        )}
+        <DeliveryTable lang={req.lang} kind="dead" rows={dead} csrf={token} />
         <h2>{t('Đang chờ gửi (50 đầu)', 'Pending (first 50)')}</h2>
-        {pending.length === 0 ? (
-          <p>{t('Không có.', 'None.')}</p>
-        ) : (
-          <div class="table-wrap" role="region" tabIndex={0} aria-label={t('Đang chờ gửi', 'Pending')}>
-            <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('Bên nhận', 'Subscriber')}</th>
-                <th scope="col">{t('Sự kiện', 'Event')}</th>
-                <th scope="col">{t('Đối tượng', 'Aggregate')}</th>
-                <th scope="col">{t('Số lần thử', 'Attempts')}</th>
-                <th scope="col">{t('Lần thử tới', 'Next attempt')}</th>
-                <th scope="col">{t('Lỗi cuối', 'Last error')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pending.map((d) => (
-                <tr>
-                  <td>{d.subscriber}</td>
-                  <td>
-                    #{d.eventId} {d.topic}
-                  </td>
-                  <td>{d.aggregateId}</td>
-                  <td>{d.attempts}</td>
-                  <td>{fmt(d.nextAttemptAt)}</td>
-                  <td>{d.lastError}</td>
-                </tr>
-              ))}
-            </tbody>
-            </table>
-          </div>
-        )}
+        <DeliveryTable lang={req.lang} kind="pending" rows={pending} csrf={token} />
       </>,
     )
   })

@@ -55,3 +55,23 @@ export class ForbiddenError extends DomainError {
     super('forbidden', code, message)
   }
 }
+
+/** The HTTP status of each kind of domain error (API answers and pages alike). */
+export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  locked: 423,
+  rate_limited: 429,
+  unavailable: 503,
+}
+
+export const httpStatusOf = (e: DomainError): number => HTTP_STATUS[e.kind]
+
+/** The problems per form field a domain error carries in `details.fields` (ValidationError's convention), if any. */
+export function fieldErrorsOf(e: unknown): Record<string, string[] | undefined> | undefined {
+  if (e instanceof DomainError && e.details && typeof e.details === 'object' && 'fields' in e.details) return (e.details as { fields: Record<string, string[] | undefined> }).fields
+  return undefined
+}

@@ -3,7 +3,7 @@ import type { ComponentChildren, JSX } from 'preact'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { StaffPrincipal } from '../../shared/auth.js'
-import { DomainError } from '../../shared/errors.js'
+import { DomainError, fieldErrorsOf } from '../../shared/errors.js'
 import { formatVnDateTime, tr, type Lang } from '../../shared/i18n.js'
 import type { Guards } from '../../shared/module.js'
 import { Errors, type FieldErrors } from '../../shared/ui/fields.js'
@@ -511,10 +511,6 @@ export function SchedulePreviewPage(p: { lang: Lang; csrf: string; preview: Sche
 const Query = z.record(z.string(), z.string().max(2000))
 const Form = z.record(z.string(), z.string().max(MAX_SCHEDULE_CSV_BYTES * 2))
 
-function fieldsOf(e: unknown): FieldErrors | undefined {
-  if (e instanceof DomainError && e.details && typeof e.details === 'object' && 'fields' in e.details) return (e.details as { fields: FieldErrors }).fields
-  return undefined
-}
 
 const actorOf = (req: FastifyRequest): CalendarActor => {
   const me = req.principal as StaffPrincipal
@@ -655,7 +651,7 @@ export function registerCalendarPages(appIn: FastifyInstance, deps: CalendarDeps
     try {
       await loadOfficialSchedule(deps, actorOf(req), { year, csv: values.csv, reason: values.reason })
     } catch (e) {
-      const f = fieldsOf(e)
+      const f = fieldErrorsOf(e)
       if (!f) throw e
       forms.schedule.errors = f
       return renderAdmin(req, reply, forms, { status: 400 })
@@ -681,7 +677,7 @@ export function registerCalendarPages(appIn: FastifyInstance, deps: CalendarDeps
     try {
       await declareClosure(deps, actorOf(req), { from, to, communes, reason: values.reason })
     } catch (e) {
-      const f = fieldsOf(e)
+      const f = fieldErrorsOf(e)
       if (!f) throw e
       forms.closure.errors = f
       return renderAdmin(req, reply, forms, { status: 400 })
@@ -696,7 +692,7 @@ export function registerCalendarPages(appIn: FastifyInstance, deps: CalendarDeps
       try {
         await cancelClosure(deps, actorOf(req), req.params.id, req.body['reason'] ?? '')
       } catch (e) {
-        const f = fieldsOf(e)
+        const f = fieldErrorsOf(e)
         if (!f) throw e
         const forms = emptyForms()
         forms.cancel = { id: req.params.id, errors: f }

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { StaffPrincipal } from '../../shared/auth.js'
 import { inTransaction } from '../../shared/database.js'
-import { DomainError } from '../../shared/errors.js'
+import { DomainError, fieldErrorsOf } from '../../shared/errors.js'
 import { tr } from '../../shared/i18n.js'
 import type { ModuleDeps } from '../../shared/module.js'
 import type { DueExplanation } from '../calendar/index.js'
@@ -34,10 +34,10 @@ const FORM_LABEL: Record<DossierFormKind, { vi: string; en: string }> = {
   control: { vi: 'Phiếu kiểm soát quá trình (PDF)', en: 'Process-control sheet (PDF)' },
 }
 
-function fieldErrorsOf(e: unknown): FieldErrors | undefined {
+/** A domain error's field problems, or its message as the form's problem. */
+function formErrorsOf(e: unknown): FieldErrors | undefined {
   if (!(e instanceof DomainError)) return undefined
-  if (e.details && typeof e.details === 'object' && 'fields' in e.details) return (e.details as { fields: FieldErrors }).fields
-  return { form: [e.message] }
+  return fieldErrorsOf(e) ?? { form: [e.message] }
 }
 
 const lines = (s: string | undefined) =>
@@ -177,7 +177,7 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
 
   /** A refused change: the dossier page again, with the messages next to the fields. */
   const refused = (req: FastifyRequest, reply: FastifyReply, id: string, e: unknown) => {
-    const errors = fieldErrorsOf(e)
+    const errors = formErrorsOf(e)
     if (!errors || !(e instanceof DomainError) || e.kind === 'not_found') throw e
     const status = e.kind === 'conflict' ? 409 : e.kind === 'forbidden' ? 403 : e.kind === 'unavailable' ? 503 : 400
     return showDossier(req, reply, id, { errors, message: e.message, status })
@@ -244,7 +244,7 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
         refusedFiles = e
       }
     }
-    if (Object.keys(errors).length) return again({ ...errors, ...(refusedFiles ? fieldErrorsOf(refusedFiles) : {}) }, 400)
+    if (Object.keys(errors).length) return again({ ...errors, ...(refusedFiles ? formErrorsOf(refusedFiles) : {}) }, 400)
     const input: IntakeInput = {
       procedureCode: data.chosen.code,
       communeCode: v['communeCode'] || undefined,
@@ -259,7 +259,7 @@ export function registerDossierPages(appIn: FastifyInstance, m: ModuleDeps) {
       const d = await intakeWithScans({ ...files, dossier: deps }, me(req), input, scans, refusedFiles)
       return reply.redirect(`/staff/ho-so/${d.id}?done=${decision === 'accept' ? 'receive' : decision === 'refuse' ? 'refuse' : 'request_supplement_intake'}`, 303)
     } catch (e) {
-      const fe = fieldErrorsOf(e)
+      const fe = formErrorsOf(e)
       if (!fe) throw e
       return again(fe, 400, e instanceof DomainError ? e.message : undefined)
     }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookH
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { STAFF_ROLES, type StaffPrincipal, type StaffRole } from '../../shared/auth.js'
-import { DomainError, ForbiddenError } from '../../shared/errors.js'
+import { DomainError, fieldErrorsOf, ForbiddenError } from '../../shared/errors.js'
 import { tr } from '../../shared/i18n.js'
 import type { Guards, ModuleDeps, VidanModule } from '../../shared/module.js'
 import { listAgencies } from '../org/index.js'
@@ -71,12 +71,6 @@ export function createStaffAuth(base: Omit<IdentityDeps, 'settings'>, settings: 
 
 const safeNext = (n: string | undefined) => (n && /^\/(?![/\\])[^\s\\]*$/.test(n) && !n.startsWith('/staff/login') ? n : '/staff')
 
-function fieldErrorsOf(e: unknown): FieldErrors | undefined {
-  if (e instanceof DomainError && e.details && typeof e.details === 'object' && 'fields' in e.details) {
-    return (e.details as { fields: FieldErrors }).fields
-  }
-  return undefined
-}
 
 function zodFieldErrors(issues: z.core.$ZodIssue[]): FieldErrors {
   const out: Record<string, string[]> = {}

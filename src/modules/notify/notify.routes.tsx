@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { CitizenPrincipal, StaffPrincipal } from '../../shared/auth.js'
-import { DomainError } from '../../shared/errors.js'
+import { DomainError, fieldErrorsOf, httpStatusOf } from '../../shared/errors.js'
 import { tr } from '../../shared/i18n.js'
 import type { ModuleDeps, VidanModule } from '../../shared/module.js'
 import type { FieldErrors } from '../../shared/ui/fields.js'
@@ -72,8 +72,7 @@ export function notifyModule(settings: NotifySettings): VidanModule {
           return reply.redirect(`${MESSAGES_PATH}?luu=1`, 303)
         } catch (e) {
           if (!(e instanceof DomainError)) throw e
-          const fields = e.details && typeof e.details === 'object' && 'fields' in e.details ? (e.details as { fields: FieldErrors }).fields : {}
-          return page(req, reply, { errors: fields, message: e.message, status: e.kind === 'conflict' ? 409 : 400, form })
+          return page(req, reply, { errors: fieldErrorsOf(e) ?? {}, message: e.message, status: httpStatusOf(e), form })
         }
       })
 

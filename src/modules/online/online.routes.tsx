@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { CitizenPrincipal } from '../../shared/auth.js'
 import { inTransaction } from '../../shared/database.js'
-import { DomainError, NotFoundError, ValidationError } from '../../shared/errors.js'
+import { DomainError, fieldErrorsOf, httpStatusOf, NotFoundError, ValidationError } from '../../shared/errors.js'
 import { tr } from '../../shared/i18n.js'
 import type { ModuleDeps, VidanModule } from '../../shared/module.js'
 import { multipartFields, multipartFiles } from '../../shared/multipart.js'
@@ -37,9 +37,6 @@ import {
 import { collectReturnedResults } from './wallet.js'
 
 const ErrorDto = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
-const STATUS: Record<string, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unavailable: 503 }
-const statusOf = (e: DomainError) => STATUS[e.kind] ?? 400
-const fieldsOf = (e: DomainError): FieldErrors => (e.details && typeof e.details === 'object' && 'fields' in e.details ? (e.details as { fields: FieldErrors }).fields : {})
 const me = (req: FastifyRequest) => req.principal as CitizenPrincipal
 const ProcedureCodeParam = z.object({ code: z.string().regex(/^\d\.\d{6}(\.[0-9A-Z.]+)?$/) })
 const IdParam = z.object({ id: z.string().max(80) })
@@ -122,6 +119,9 @@ const FileBody = { description: 'The file, as stored', content: { 'application/p
 function sendStored(reply: FastifyReply, f: { name: string; mediaType: string; sha256: string }, body: unknown, disposition: 'inline' | 'attachment' = 'attachment') {
   return reply.type(f.mediaType).header('content-disposition', contentDisposition(f.name, disposition)).header('x-content-type-options', 'nosniff').header('x-content-sha256', f.sha256).header('cache-control', 'private, no-store').send(body)
 }
+
+/** A domain error's field problems, in this module's (non-optional) shape. */
+const fieldsOf = (e: DomainError): FieldErrors => Object.fromEntries(Object.entries(fieldErrorsOf(e) ?? {}).filter((x): x is [string, string[]] => x[1] !== undefined))
 
 /** Online services for citizens: the e-form with drafts, "my dossiers", the document wallet; pages and API. */
 export function onlineModule(payments: PaymentSettings): VidanModule {
@@ -291,7 +291,7 @@ export function onlineModule(payments: PaymentSettings): VidanModule {
             await withdrawMine(deps, me(req), dossier.id, { expectedVersion: req.body.expectedVersion, reason: req.body.reason })
           } catch (e) {
             if (!(e instanceof DomainError) || e.kind === 'not_found') throw e
-            return showDossier(req, reply, dossier.id, { message: e.message, status: statusOf(e) })
+            return showDossier(req, reply, dossier.id, { message: e.message, status: httpStatusOf(e) })
           }
           return reply.redirect(`/cong-dan/ho-so/${dossier.id}?xong=rut`, 303)
         },
@@ -304,7 +304,7 @@ export function onlineModule(payments: PaymentSettings): VidanModule {
           await supplementMine(deps, me(req), dossier.id, { expectedVersion: Number(fields['expectedVersion'] ?? 0), note: fields['note'], files })
         } catch (e) {
           if (!(e instanceof DomainError) || e.kind === 'not_found') throw e
-          return showDossier(req, reply, dossier.id, { errors: fieldsOf(e), message: e.message, status: statusOf(e) })
+          return showDossier(req, reply, dossier.id, { errors: fieldsOf(e), message: e.message, status: httpStatusOf(e) })
         }
         return reply.redirect(`/cong-dan/ho-so/${dossier.id}?xong=bo-sung`, 303)
       })
@@ -320,7 +320,7 @@ export function onlineModule(payments: PaymentSettings): VidanModule {
           return reply.redirect(`/thanh-toan/chuyen/${started.intentId}`, 303)
         } catch (e) {
           if (!(e instanceof DomainError)) throw e
-          return showDossier(req, reply, dossier.id, { message: e.message, status: statusOf(e) })
+          return showDossier(req, reply, dossier.id, { message: e.message, status: httpStatusOf(e) })
         }
       })
 

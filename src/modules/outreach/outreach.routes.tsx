@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { CitizenPrincipal, StaffPrincipal } from '../../shared/auth.js'
-import { DomainError } from '../../shared/errors.js'
+import { DomainError, fieldErrorsOf, httpStatusOf } from '../../shared/errors.js'
 import { tr } from '../../shared/i18n.js'
 import type { ModuleDeps, VidanModule } from '../../shared/module.js'
 import type { FieldErrors } from '../../shared/ui/fields.js'
@@ -85,11 +85,7 @@ const requestDto = (r: ConsentRequestRow) => ({
 })
 const consentDto = (c: ConsentListItem) => ({ ...c, citizenIdentityNumberMasked: maskIdentityNumber(c.citizenIdentityNumber) })
 
-function fieldErrorsOf(e: unknown): FieldErrors {
-  if (e instanceof DomainError && e.details && typeof e.details === 'object' && 'fields' in e.details) return (e.details as { fields: FieldErrors }).fields
-  return {}
-}
-const statusOf = (e: DomainError) => ({ invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, locked: 423, rate_limited: 429, unavailable: 503 })[e.kind]
+
 
 /** The outreach module: community digital teams (admin), assisted submission consent (members, citizens). */
 export function outreachModule(settings: OutreachSettings): VidanModule {
@@ -129,7 +125,7 @@ export function outreachModule(settings: OutreachSettings): VidanModule {
           return reply.redirect(`${ASSIST_PATH}/${r.id}`, 303)
         } catch (e) {
           if (!(e instanceof DomainError) || e.code === 'OUTREACH.NOT_A_MEMBER') throw e
-          return renderStart(req, reply, { errors: fieldErrorsOf(e), values, message: e.message, status: statusOf(e) })
+          return renderStart(req, reply, { errors: fieldErrorsOf(e) ?? {}, values, message: e.message, status: httpStatusOf(e) })
         }
       })
       app.get(`${ASSIST_PATH}/:id`, { schema: { hide: true, params: z.object({ id: Id }) }, preHandler: citizen }, async (req, reply) => {
@@ -142,7 +138,7 @@ export function outreachModule(settings: OutreachSettings): VidanModule {
           return reply.redirect(`${ASSIST_PATH}/${req.params.id}`, 303)
         } catch (e) {
           if (!(e instanceof DomainError) || e.kind === 'not_found' || e.kind === 'forbidden') throw e
-          return renderRequest(req, reply, req.params.id, { errors: fieldErrorsOf(e), message: e.message, status: statusOf(e) })
+          return renderRequest(req, reply, req.params.id, { errors: fieldErrorsOf(e) ?? {}, message: e.message, status: httpStatusOf(e) })
         }
       })
       app.post(`${ASSIST_PATH}/:id/gui-lai`, { schema: { hide: true, params: z.object({ id: Id }) }, preHandler: citizen, config: sendRate }, async (req, reply) => {
@@ -151,7 +147,7 @@ export function outreachModule(settings: OutreachSettings): VidanModule {
           return reply.redirect(`${ASSIST_PATH}/${req.params.id}`, 303)
         } catch (e) {
           if (!(e instanceof DomainError) || e.kind === 'not_found' || e.kind === 'forbidden') throw e
-          return renderRequest(req, reply, req.params.id, { message: e.message, status: statusOf(e) })
+          return renderRequest(req, reply, req.params.id, { message: e.message, status: httpStatusOf(e) })
         }
       })
 
@@ -170,7 +166,7 @@ export function outreachModule(settings: OutreachSettings): VidanModule {
           return reply.redirect(`${CITIZEN_CONSENTS_PATH}?done=${req.body.decision === 'approve' ? 'approved' : 'declined'}`, 303)
         } catch (e) {
           if (!(e instanceof DomainError) || e.kind === 'not_found') throw e
-          return renderConsents(req, reply, { message: e.message, status: statusOf(e) })
+          return renderConsents(req, reply, { message: e.message, status: httpStatusOf(e) })
         }
       })
       app.post(`${CITIZEN_CONSENTS_PATH}/:id/thu-hoi`, { schema: { hide: true, params: z.object({ id: Id }) }, preHandler: citizen }, async (req, reply) => {
@@ -252,7 +248,7 @@ export function outreachModule(settings: OutreachSettings): VidanModule {
           return reply.redirect(`${ADMIN_PATH}/${team.id}`, 303)
         } catch (e) {
           if (!(e instanceof DomainError)) throw e
-          return renderTeams(req, reply, { errors: fieldErrorsOf(e), values: req.body, status: statusOf(e) })
+          return renderTeams(req, reply, { errors: fieldErrorsOf(e) ?? {}, values: req.body, status: httpStatusOf(e) })
         }
       })
       app.get(`${ADMIN_PATH}/:id`, { schema: { hide: true, params: z.object({ id: Id }), querystring: z.object({ done: z.enum(['added', 'removed']).optional() }) }, preHandler: admin }, async (req, reply) =>
@@ -264,7 +260,7 @@ export function outreachModule(settings: OutreachSettings): VidanModule {
           return reply.redirect(`${ADMIN_PATH}/${req.params.id}?done=added`, 303)
         } catch (e) {
           if (!(e instanceof DomainError) || e.kind === 'not_found') throw e
-          return renderTeam(req, reply, req.params.id, { errors: fieldErrorsOf(e), values: req.body, status: statusOf(e) })
+          return renderTeam(req, reply, req.params.id, { errors: fieldErrorsOf(e) ?? {}, values: req.body, status: httpStatusOf(e) })
         }
       })
       app.post(`${ADMIN_PATH}/:id/thanh-vien/:memberId/xoa`, { schema: { hide: true, params: z.object({ id: Id, memberId: Id }) }, preHandler: admin }, async (req, reply) => {

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { StaffPrincipal } from '../../shared/auth.js'
 import { inTransaction } from '../../shared/database.js'
-import { DomainError, ForbiddenError, NotFoundError } from '../../shared/errors.js'
+import { DomainError, fieldErrorsOf, ForbiddenError, httpStatusOf, NotFoundError } from '../../shared/errors.js'
 import { tr } from '../../shared/i18n.js'
 import type { ModuleDeps, VidanModule } from '../../shared/module.js'
 import { findDossierByCode, getDossier, STATUS_LABELS, type DossierRow } from '../dossiers/index.js'
@@ -122,13 +122,6 @@ async function dossierByVerifier(deps: PaymentDeps, code: string, verifier: stri
   return d && /^\d{4}$/.test(verifier) && (okId || okPhone) ? d : undefined
 }
 
-function fieldErrorsOf(e: unknown): FieldErrors {
-  if (e instanceof DomainError && e.details && typeof e.details === 'object' && 'fields' in e.details) return (e.details as { fields: FieldErrors }).fields
-  return {}
-}
-
-const STATUS_CODE: Record<string, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unavailable: 503 }
-const statusOf = (e: DomainError) => STATUS_CODE[e.kind] ?? 400
 
 /** Which obligations the back-office list shows for a tab. */
 const TAB_STATUSES: Record<string, ObligationRow['status'][] | undefined> = {
@@ -359,7 +352,7 @@ export function paymentsModule(settings: PaymentSettings): VidanModule {
             return reply.redirect(`/thanh-toan/chuyen/${started.intentId}`, 303)
           } catch (e) {
             if (!(e instanceof DomainError)) throw e
-            return publicPay(req, reply, q, { message: e.message, status: statusOf(e) })
+            return publicPay(req, reply, q, { message: e.message, status: httpStatusOf(e) })
           }
         },
       )
@@ -461,7 +454,7 @@ export function paymentsModule(settings: PaymentSettings): VidanModule {
             return showDossier(req, reply, o.dossierId, { payUrl: r.payUrl })
           } catch (e) {
             if (!(e instanceof DomainError) || e instanceof ForbiddenError) throw e
-            return showDossier(req, reply, o.dossierId, { errors: fieldErrorsOf(e), message: e.message, formFor: o.id, status: statusOf(e) })
+            return showDossier(req, reply, o.dossierId, { errors: fieldErrorsOf(e) ?? {}, message: e.message, formFor: o.id, status: httpStatusOf(e) })
           }
         })
 
@@ -516,7 +509,7 @@ export function paymentsModule(settings: PaymentSettings): VidanModule {
             return showRecon(req, reply, { report, day: report.day })
           } catch (e) {
             if (!(e instanceof DomainError)) throw e
-            return showRecon(req, reply, { day: req.body.date, errors: fieldErrorsOf(e), message: e.message, status: statusOf(e) })
+            return showRecon(req, reply, { day: req.body.date, errors: fieldErrorsOf(e) ?? {}, message: e.message, status: httpStatusOf(e) })
           }
         },
       )

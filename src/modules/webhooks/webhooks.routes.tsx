@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { StaffPrincipal } from '../../shared/auth.js'
-import { DomainError } from '../../shared/errors.js'
+import { DomainError, fieldErrorsOf, httpStatusOf } from '../../shared/errors.js'
 import { tr } from '../../shared/i18n.js'
 import type { ModuleDeps, VidanModule } from '../../shared/module.js'
 import { delivered } from '../../shared/outbox-dispatcher.js'
@@ -42,8 +42,6 @@ const SubscriptionDto = z.object({
 })
 const DEFAULT_TOPICS = ['dossier.receive', 'dossier.refuse', 'dossier.request_supplement', 'dossier.approve', 'dossier.reject', 'dossier.return_result', 'dossier.approve_apology']
 
-const fieldsOf = (e: DomainError): FieldErrors => (e.details && typeof e.details === 'object' && 'fields' in e.details ? (e.details as { fields: FieldErrors }).fields : {})
-const STATUS: Record<string, number> = { invalid: 400, not_found: 404, conflict: 409 }
 
 /** Webhooks for integrators: subscriptions, signed deliveries with retries, a delivery log. */
 export const webhooksModule: VidanModule = {
@@ -77,7 +75,7 @@ export const webhooksModule: VidanModule = {
         return listPage(req, reply, { created })
       } catch (e) {
         if (!(e instanceof DomainError)) throw e
-        return listPage(req, reply, { form: req.body, errors: fieldsOf(e), message: e.message, status: STATUS[e.kind] ?? 400 })
+        return listPage(req, reply, { form: req.body, errors: fieldErrorsOf(e) ?? {}, message: e.message, status: httpStatusOf(e) })
       }
     })
 
@@ -96,7 +94,7 @@ export const webhooksModule: VidanModule = {
         return reply.redirect(`/admin/webhooks/${req.params.id}`, 303)
       } catch (e) {
         if (!(e instanceof DomainError)) throw e
-        return onePage(req, reply, req.params.id, e.message, STATUS[e.kind] ?? 400)
+        return onePage(req, reply, req.params.id, e.message, httpStatusOf(e))
       }
     })
 
@@ -106,7 +104,7 @@ export const webhooksModule: VidanModule = {
         return reply.redirect(`/admin/webhooks/${req.params.id}`, 303)
       } catch (e) {
         if (!(e instanceof DomainError)) throw e
-        return onePage(req, reply, req.params.id, e.message, STATUS[e.kind] ?? 400)
+        return onePage(req, reply, req.params.id, e.message, httpStatusOf(e))
       }
     })
 

@@ -42,7 +42,11 @@ const dto = (d: DeliveryView) => ({
   deadAt: d.deadAt ? new Date(d.deadAt).toISOString() : null,
 })
 
-const fmt = (d: Date | null) => (d ? formatVnDateTime(new Date(d)) : '')
+// A delivery due at once carries -infinity as its next attempt: shown as nothing, not as a date.
+const fmt = (d: Date | null) => {
+  const at = d ? new Date(d) : undefined
+  return at && Number.isFinite(at.getTime()) ? formatVnDateTime(at) : ''
+}
 
 /** Registers /admin/outbox and /api/v1/admin/outbox/… (administrators only). */
 /** Dead letters (when they died, a replay button) or pending deliveries (their next attempt). */
